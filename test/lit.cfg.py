@@ -1,0 +1,52 @@
+# -*- Python -*-
+# lit configuration of sparsity-mlir.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SPARSITY"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.sparsity_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%sparsity_src_root", config.sparsity_src_root))
+config.substitutions.append(("%sparsity_obj_root", config.sparsity_obj_root))
+config.substitutions.append(("%sparsity_libs", config.sparsity_lib_dir))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cmake_generator", config.cmake_generator))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%c_compiler", config.c_compiler))
+config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# The upstream mlir-opt the plugin is loaded into: Debian's, by full path.
+upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+config.substitutions.append(("%upstream_mlir_opt", upstream_mlir_opt))
+
+if config.sparsity_sanitized:
+    # An ASan-instrumented plugin cannot be dlopen'ed into the uninstrumented
+    # upstream mlir-opt (the ASan runtime must come first), and the install
+    # test builds a separate consumer project: both run in the plain suite.
+    config.available_features.add("sanitized")
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=1:detect_container_overflow=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+else:
+    config.available_features.add("plain-build")
+if os.path.exists(upstream_mlir_opt):
+    config.available_features.add("upstream-mlir-opt")
+
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
+
+tool_dirs = [config.sparsity_tools_dir, config.llvm_tools_dir]
+tools = ["sparsity-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
