@@ -20,7 +20,8 @@ void registerSparsityDialects(DialectRegistry &registry);
 
 /// Inserts our dialects plus the upstream dialects, interface models and
 /// extensions needed to take func/arith/math/tensor/linalg/tosa/scf/vector/
-/// x86vector/memref/bufferization/sparse_tensor IR down to the LLVM dialect.
+/// x86vector/memref/bufferization/sparse_tensor IR down to the LLVM dialect
+/// (all upstream dialects: their interface models are registered with them).
 void registerToolDialects(DialectRegistry &registry);
 
 /// Registers our passes plus the upstream passes and pipelines that such a

@@ -105,7 +105,7 @@ static bool blockImplies(BlockAttr lhs, BlockAttr rhs) {
 }
 
 /// Prints a double in the shortest form that parses back to the same value,
-/// always with a decimal point or exponent so that it lexes as a float.
+/// always with a decimal point so that it lexes as a float.
 static void printDouble(AsmPrinter &printer, double value) {
   char buffer[64];
   for (int precision : {6, 9, 12, 17}) {
@@ -114,8 +114,10 @@ static void printDouble(AsmPrinter &printer, double value) {
       break;
   }
   std::string text(buffer);
-  if (text.find_first_of(".eEn") == std::string::npos)
-    text += ".0";
+  // MLIR only lexes a float literal with a '.' before any exponent: `1e-05`
+  // would read back as an integer, so print it as `1.0e-05`.
+  if (text.find_first_of(".n") == std::string::npos)
+    text.insert(std::min(text.find_first_of("eE"), text.size()), ".0");
   printer << text;
 }
 

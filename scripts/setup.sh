@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what building and testing sparsity-mlir
+# needs. Idempotent: only missing packages are installed, and nothing is
+# fetched when everything is present.
+set -euo pipefail
+
+PACKAGES=(
+  # LLVM/MLIR 22: headers, libMLIR.so, mlir-tblgen, mlir-opt, lit, FileCheck.
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # Compiler, linker and the sanitizer runtimes of the --sanitize build.
+  clang-22 lld-22 libclang-rt-22-dev
+  # Build tools and unit-test framework.
+  cmake ninja-build libgtest-dev python3
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO=(sudo)
+fi
+echo "setup: installing ${missing[*]}"
+"${SUDO[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq \
+  --no-install-recommends "${missing[@]}"

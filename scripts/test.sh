@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up (Debian packages), configures, builds and runs every test suite of
+# sparsity-mlir: the lit suite and the GoogleTest unit tests.
+#
+#   scripts/test.sh             plain build in build/ (Release, -Werror)
+#   scripts/test.sh --sanitize  ASan+UBSan build in build-san/, same suites
+#
+# Exits non-zero on any failure. SPARSITY_JOBS sets the build parallelism.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+mode=plain
+case "${1:-}" in
+  "") ;;
+  --sanitize) mode=sanitize ;;
+  -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+  *) echo "test.sh: unknown option '$1' (expected --sanitize)" >&2; exit 2 ;;
+esac
+
+"$SPARSITY_ROOT/scripts/setup.sh"
+
+if [[ $mode == plain ]]; then
+  dir="$SPARSITY_ROOT/build"
+  sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=Release -DSPARSITY_WERROR=ON
+else
+  dir="$SPARSITY_ROOT/build-san"
+  sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSPARSITY_ENABLE_SANITIZERS=ON -DSPARSITY_WERROR=ON
+fi
+
+echo "test.sh: building ($mode) in $dir"
+start=$(date +%s)
+ninja -C "$dir" -j "$SPARSITY_JOBS" all SparsityUnitTests
+echo "test.sh: build took $(( $(date +%s) - start )) s"
+
+status=0
+log="$dir/check.log"
+ninja -C "$dir" -j "$SPARSITY_JOBS" check-sparsity-lit 2>&1 | tee "$log" || status=1
+if [[ $mode == sanitize ]]; then
+  export ASAN_OPTIONS="detect_leaks=1:detect_container_overflow=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+"$dir/bin/SparsityUnitTests" --gtest_brief=1 2>&1 | tee -a "$log" || status=1
+
+# One summary line over both suites (lit's "Passed: N" block and gtest's
+# "[  PASSED  ] N tests" / "[  FAILED  ] N tests").
+awk -v mode="$mode" '
+  function count(line) { sub(/^[^:]*: */, "", line); return line + 0 }
+  /^ *Passed *: *[0-9]+/                          { pass += count($0) }
+  /^ *(Failed|Unexpectedly Passed|Timed Out) *:/ { fail += count($0) }
+  /^ *Unsupported *: *[0-9]+/                     { skip += count($0) }
+  /^\[  PASSED  \] [0-9]+ test/                   { pass += $4 }
+  /^\[  FAILED  \] [0-9]+ test/                   { fail += $4 }
+  END { printf "check (%s): %d passed, %d failed, %d skipped\n", mode, pass, fail, skip }
+' "$log"
+exit $status
