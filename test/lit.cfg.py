@@ -19,11 +19,12 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%sparsity_src_root", config.sparsity_src_root))
 config.substitutions.append(("%sparsity_obj_root", config.sparsity_obj_root))
 config.substitutions.append(("%sparsity_libs", config.sparsity_lib_dir))
-config.substitutions.append(("%cmake", config.cmake_command))
+# Longer names first: lit substitutes in order, and %cmake is a prefix of
+# %cmake_generator.
 config.substitutions.append(("%cmake_generator", config.cmake_generator))
+config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%c_compiler", config.c_compiler))
-config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

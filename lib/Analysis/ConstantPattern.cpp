@@ -9,6 +9,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
 #include "llvm/ADT/BitVector.h"
 
 #include <cstring>
@@ -21,8 +23,8 @@ namespace {
 struct RawElements {
   ArrayRef<char> bytes;
   unsigned byteWidth = 0;
-  /// Mask applied before the all-zero test: drops the sign bit of floats so
-  /// that -0.0 counts as zero.
+  /// Mask applied before the all-zero test: drops the sign bit of floats
+  /// whose format has a negative zero, so that -0.0 counts as zero.
   uint64_t valueMask = ~uint64_t{0};
   bool splat = false;
 
@@ -41,10 +43,9 @@ static FailureOr<RawElements> getRawElements(ElementsAttr values,
   Type elementType = values.getElementType();
   unsigned bitWidth = 0;
   RawElements raw;
-  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+  auto floatType = dyn_cast<FloatType>(elementType);
+  if (floatType) {
     bitWidth = floatType.getWidth();
-    raw.valueMask = bitWidth == 64 ? ~(uint64_t{1} << 63)
-                                   : (uint64_t{1} << (bitWidth - 1)) - 1;
   } else if (auto intType = dyn_cast<IntegerType>(elementType)) {
     bitWidth = intType.getWidth();
   } else if (elementType.isIndex()) {
@@ -56,6 +57,19 @@ static FailureOr<RawElements> getRawElements(ElementsAttr values,
     return failure();
   }
   raw.byteWidth = bitWidth / 8;
+  if (floatType) {
+    // Ask the format which bit patterns are zero: the sign bit alone is -0 in
+    // IEEE-like formats but NaN in the FNUZ ones, and f8E8M0FNU has no zero.
+    const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+    APInt signBit = APInt::getSignMask(bitWidth);
+    if (!APFloat(semantics, APInt::getZero(bitWidth)).isZero()) {
+      llvm::raw_string_ostream(whyNot)
+          << "element type " << elementType << " has no zero";
+      return failure();
+    }
+    if (APFloat(semantics, signBit).isZero())
+      raw.valueMask = ~signBit.getZExtValue();
+  }
   int64_t numElements = values.getNumElements();
 
   if (auto dense = dyn_cast<DenseElementsAttr>(values)) {

@@ -106,7 +106,7 @@ static bool blockImplies(BlockAttr lhs, BlockAttr rhs) {
 
 /// Prints a double in the shortest form that parses back to the same value,
 /// always with a decimal point so that it lexes as a float.
-static void printDouble(AsmPrinter &printer, double value) {
+static std::string formatDouble(double value) {
   char buffer[64];
   for (int precision : {6, 9, 12, 17}) {
     std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
@@ -118,7 +118,7 @@ static void printDouble(AsmPrinter &printer, double value) {
   // would read back as an integer, so print it as `1.0e-05`.
   if (text.find_first_of(".n") == std::string::npos)
     text.insert(std::min(text.find_first_of("eE"), text.size()), ".0");
-  printer << text;
+  return text;
 }
 
 //===----------------------------------------------------------------------===//
@@ -170,7 +170,8 @@ UnstructuredAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (density) {
     double value = density.getValueAsDouble();
     if (!(value >= 0.0 && value <= 1.0))
-      return emitError() << "density must be in [0, 1], got " << value;
+      return emitError() << "density must be in [0, 1], got "
+                         << formatDouble(value);
   }
   return success();
 }
@@ -238,7 +239,7 @@ void UnstructuredAttr::print(AsmPrinter &printer) const {
     printer << ", ";
   if (getDensity()) {
     printer << "density = ";
-    printDouble(printer, *getDensityBound());
+    printer << formatDouble(*getDensityBound());
   }
   printer << '>';
 }
@@ -623,7 +624,13 @@ bool PatternAttr::implies(PatternAttr other, ArrayRef<int64_t> shape) const {
             bound * static_cast<double>(*numElements))
           return false;
       } else {
-        std::optional<double> maxDensity = getMaxDensity(shape);
+        // Only ratios are known. An empty `shape` means "no shape" here, but
+        // getMaxDensity would read it as a one-element rank-0 tensor (where
+        // any density below 1 floors to 0 non-zeros), so ask it about an
+        // unknown shape instead.
+        int64_t unknownSize = ShapedType::kDynamic;
+        std::optional<double> maxDensity = getMaxDensity(
+            shape.empty() ? ArrayRef<int64_t>(unknownSize) : shape);
         if (!maxDensity || *maxDensity > bound)
           return false;
       }
@@ -724,18 +731,22 @@ PatternAttr::compose(PatternAttr other, ArrayRef<int64_t> shape,
     }
   }
 
-  // An exact count must respect every bound of both sides, including a
-  // density bound the result no longer states.
+  // An exact count replaces a density bound of the other side only when it
+  // provably respects it, which needs the element count.
   std::optional<int64_t> numElements = getStaticNumElements(shape);
-  if (!shape.empty() && numElements && unstructured && unstructured.getNnz()) {
+  if (unstructured && unstructured.getNnz()) {
     for (PatternAttr side : {*this, other}) {
       UnstructuredAttr bound = side.getUnstructured();
-      if (bound && bound.getDensityBound() &&
-          static_cast<double>(*unstructured.getNnz()) >
-              *bound.getDensityBound() * static_cast<double>(*numElements))
+      if (!bound || !bound.getDensityBound())
+        continue;
+      if (shape.empty() || !numElements)
+        return fail("an exact nnz and a density bound cannot be stated as "
+                    "one without a static shape");
+      if (static_cast<double>(*unstructured.getNnz()) >
+          *bound.getDensityBound() * static_cast<double>(*numElements))
         return fail("exact nnz " + Twine(*unstructured.getNnz()) +
                     " exceeds the density bound " +
-                    Twine(std::to_string(*bound.getDensityBound())) + " of " +
+                    formatDouble(*bound.getDensityBound()) + " of " +
                     Twine(*numElements) + " elements");
     }
   }

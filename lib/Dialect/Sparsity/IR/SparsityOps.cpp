@@ -43,10 +43,16 @@ struct MergeNestedAnnotations : public OpRewritePattern<AnnotateOp> {
     auto inner = op.getSource().getDefiningOp<AnnotateOp>();
     if (!inner)
       return rewriter.notifyMatchFailure(op, "operand is not annotated");
+    ArrayRef<int64_t> shape = op.getType().getShape();
     FailureOr<PatternAttr> merged =
-        inner.getPattern().compose(op.getPattern(), op.getType().getShape());
+        inner.getPattern().compose(op.getPattern(), shape);
     if (failed(merged))
       return rewriter.notifyMatchFailure(op, "patterns do not compose");
+    // The merged pattern must still state everything both did: an exact nnz
+    // replaces a density bound only when the element count is known.
+    if (!merged->implies(inner.getPattern(), shape) ||
+        !merged->implies(op.getPattern(), shape))
+      return rewriter.notifyMatchFailure(op, "merging would lose information");
     rewriter.replaceOpWithNewOp<AnnotateOp>(op, op.getType(),
                                             inner.getSource(), *merged);
     return success();

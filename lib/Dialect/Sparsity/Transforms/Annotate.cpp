@@ -39,9 +39,15 @@ struct SparsityAnnotatePass
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (!isWeightBearing(op))
         return;
-      for (OpOperand *operand : op.getDpsInputOperands())
-        if (matchPattern(operand->get(), m_Constant()))
-          weights.insert(operand->get());
+      for (OpOperand *operand : op.getDpsInputOperands()) {
+        // Look through existing annotations, so that an annotated weight is
+        // reported below rather than silently skipped.
+        Value value = operand->get();
+        while (auto annotate = value.getDefiningOp<AnnotateOp>())
+          value = annotate.getSource();
+        if (matchPattern(value, m_Constant()))
+          weights.insert(value);
+      }
     });
 
     for (Value weight : weights) {
@@ -50,6 +56,12 @@ struct SparsityAnnotatePass
       if (!matchPattern(weight, m_Constant(&values)) ||
           !isa<RankedTensorType>(weight.getType()))
         continue;
+      // Annotating again would stack a second pattern on the first one.
+      if (llvm::any_of(weight.getUsers(), llvm::IsaPred<AnnotateOp>)) {
+        constant->emitRemark()
+            << "weight not annotated: it is already annotated";
+        continue;
+      }
       std::string whyNot;
       FailureOr<ConstantZeros> zeros = scanConstantZeros(values, whyNot);
       if (failed(zeros)) {

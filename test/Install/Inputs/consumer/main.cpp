@@ -39,7 +39,7 @@ int main() {
   llvm::outs() << "implies nm<1:2, dim = 1>: "
                << (pattern.implies(oneOfTwo, shape) ? "yes" : "no") << "\n";
   FailureOr<PatternAttr> composed = pattern.compose(
-      parse(context, "#sparsity.pattern<nm<2:4, dim = 1>>"), shape);
+      parse(context, "#sparsity.pattern<nm<3:4, dim = 1>>"), shape);
   if (failed(composed))
     return 1;
   llvm::outs() << "composed: " << *composed << "\n";
