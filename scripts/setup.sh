@@ -10,7 +10,7 @@ PACKAGES=(
   # Compiler, linker and the sanitizer runtimes of the --sanitize build.
   clang-22 lld-22 libclang-rt-22-dev
   # Build tools and unit-test framework.
-  cmake ninja-build libgtest-dev python3
+  cmake ninja-build libgtest-dev libgmock-dev python3
 )
 
 missing=()

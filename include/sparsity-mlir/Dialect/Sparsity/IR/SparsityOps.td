@@ -17,18 +17,18 @@ def Sparsity_AnnotateOp : Sparsity_Op<"annotate", [
   let description = [{
     An identity: the result is the operand, and the pattern (a
     `#sparsity.pattern`, written after the `pattern` keyword without its
-    `#sparsity.` prefix) states what is
-    known about its zeros. Consumers of the result (a `linalg.conv_2d`, a
-    `linalg.matmul`) read the pattern through the op that defines their
-    weight operand.
+    `#sparsity.` prefix) states what is known about its zeros. Consumers of
+    the result (a `linalg.conv_2d`, a `linalg.matmul`) read the pattern
+    through the op that defines their weight operand.
 
     The verifier checks the pattern against the tensor type: dimensions in
     range, indices within the dimension, `M` and block sizes dividing their
     dimensions, and counts that fit the tensor.
 
     Canonicalization merges nested annotations into one (the conjunction of
-    both patterns, when it exists) and removes an annotation whose pattern is
-    empty. `--sparsity-strip-annotations` removes all of them.
+    both patterns, when one pattern states everything both did) and removes
+    an annotation whose pattern is empty. `--sparsity-strip-annotations`
+    removes all of them.
 
     Example:
 
