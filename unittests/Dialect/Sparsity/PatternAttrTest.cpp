@@ -464,8 +464,9 @@ TEST_F(PatternAttrTest, EverythingImpliesEmpty) {
     EXPECT_TRUE(attr.implies(empty)) << body;
     EXPECT_TRUE(attr.implies(empty, {8, 8})) << body;
     EXPECT_TRUE(attr.implies(attr, {8, 8})) << body;
-    if (!attr.empty())
+    if (!attr.empty()) {
       EXPECT_FALSE(empty.implies(attr, {8, 8})) << body;
+    }
   }
 }
 
