@@ -7,8 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # LLVM/MLIR 22: headers, libMLIR.so, mlir-tblgen, mlir-opt, lit, FileCheck.
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-  # Compiler, linker and the sanitizer runtimes of the --sanitize build.
-  clang-22 lld-22 libclang-rt-22-dev
+  # Compilers (clang-22; gcc-12 for --gcc), linker, sanitizer runtimes.
+  clang-22 lld-22 libclang-rt-22-dev g++
   # Build tools and unit-test framework.
   cmake ninja-build libgtest-dev libgmock-dev python3
 )

@@ -2,8 +2,9 @@
 # Sets up (Debian packages), configures, builds and runs every test suite of
 # sparsity-mlir: the lit suite and the GoogleTest unit tests.
 #
-#   scripts/test.sh             plain build in build/ (Release, -Werror)
+#   scripts/test.sh             plain build in build/ (clang-22, Release, -Werror)
 #   scripts/test.sh --sanitize  ASan+UBSan build in build-san/, same suites
+#   scripts/test.sh --gcc       gcc-12 build in build-gcc/ (-Werror), same suites
 #
 # Exits non-zero on any failure. SPARSITY_JOBS sets the build parallelism.
 set -euo pipefail
@@ -13,8 +14,9 @@ mode=plain
 case "${1:-}" in
   "") ;;
   --sanitize) mode=sanitize ;;
-  -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-  *) echo "test.sh: unknown option '$1' (expected --sanitize)" >&2; exit 2 ;;
+  --gcc) mode=gcc ;;
+  -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+  *) echo "test.sh: unknown option '$1' (expected --sanitize or --gcc)" >&2; exit 2 ;;
 esac
 
 "$SPARSITY_ROOT/scripts/setup.sh"
@@ -22,6 +24,10 @@ esac
 if [[ $mode == plain ]]; then
   dir="$SPARSITY_ROOT/build"
   sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=Release -DSPARSITY_WERROR=ON
+elif [[ $mode == gcc ]]; then
+  dir="$SPARSITY_ROOT/build-gcc"
+  SPARSITY_COMPILER=gcc sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=Release \
+    -DSPARSITY_WERROR=ON
 else
   dir="$SPARSITY_ROOT/build-san"
   sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
