@@ -7,6 +7,7 @@
 #include "sparsity-mlir/Registration/Registration.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/Transforms/Passes.h"
@@ -49,6 +50,7 @@ void sparsity::registerToolDialects(DialectRegistry &registry) {
 
 void sparsity::registerToolPasses() {
   registerSparsityPasses();
+  registerSparsityPipelines();
   registerTransformsPasses();
   registerConversionPasses();
   affine::registerAffinePasses();

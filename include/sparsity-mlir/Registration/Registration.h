@@ -26,7 +26,7 @@ void registerToolDialects(DialectRegistry &registry);
 
 /// Registers our passes plus the upstream passes and pipelines that such a
 /// lowering needs (transforms, conversions, and the dialect passes of the
-/// dialects above).
+/// dialects above), and our pipelines (`sparsity-cpu-pipeline`).
 void registerToolPasses();
 
 } // namespace sparsity

@@ -1,0 +1,89 @@
+//===- CPUPipeline.cpp - default CPU pipeline -----------------------------===//
+//
+// Part of sparsity-mlir. The default pipeline from linalg on tensors (with
+// sparsity annotations, optionally TOSA) to the LLVM dialect, used by
+// sparsity-run and registered as `sparsity-cpu-pipeline`. Every pass and the
+// reason for it are listed in docs/sparsity-run.md; keep the two in step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Pipelines/Pipelines.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void sparsity::buildCPUPipeline(OpPassManager &pm,
+                                const CPUPipelineOptions &options) {
+  // 1. Annotations carry facts for the sparsity passes only; the identity
+  //    carrier op has no lowering of its own.
+  pm.addPass(createSparsityStripAnnotationsPass());
+
+  // 2. TOSA input (optional): the upstream decompositions and conversions.
+  if (options.lowerTosa)
+    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                                TosaToLinalgNamedOptions(),
+                                /*validationOptions=*/std::nullopt);
+
+  // 3. Tensor-level clean-up and fusion of elementwise chains.
+  if (options.fuseElementwise)
+    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+
+  // 4. Bufferization of the whole module, function boundaries included, with
+  //    identity layouts on function arguments/results (a plain C interface).
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+
+  // 5. Results become caller-allocated out-params: the caller owns every
+  //    buffer that crosses the boundary, nothing is returned to free.
+  if (options.resultsToOutParams) {
+    bufferization::BufferResultsToOutParamsPassOptions outParamOptions;
+    outParamOptions.modifyPublicFunctions = true;
+    outParamOptions.hoistStaticAllocs = true;
+    pm.addPass(
+        bufferization::createBufferResultsToOutParamsPass(outParamOptions));
+  }
+
+  // 6. Ownership-based deallocation of every remaining allocation.
+  bufferization::buildBufferDeallocationPipeline(
+      pm, bufferization::BufferDeallocationPipelineOptions());
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // 7. Loops, then the structured control flow and memref metadata
+  //    lowerings that the LLVM conversion expects.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+
+  // 8. Math: LLVM intrinsics where they exist, libm calls for the rest.
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+
+  // 9. Everything else to the LLVM dialect through the ConvertToLLVM
+  //    interfaces, then remove the casts left between converted regions.
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void sparsity::registerSparsityPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "sparsity-cpu-pipeline",
+      "The default CPU pipeline of sparsity-run: strip sparsity annotations, "
+      "bufferize, lower linalg to loops and convert to the LLVM dialect",
+      buildCPUPipeline);
+}
