@@ -11,6 +11,8 @@ PACKAGES=(
   clang-22 lld-22 libclang-rt-22-dev g++
   # Build tools and unit-test framework.
   cmake ninja-build libgtest-dev libgmock-dev python3
+  # ONNX importer: libonnx, protobuf and protoc; ONNX backend test data.
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
 )
 
 missing=()

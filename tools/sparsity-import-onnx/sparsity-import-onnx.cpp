@@ -1,0 +1,140 @@
+//===- sparsity-import-onnx.cpp - ONNX to MLIR importer driver ------------===//
+//
+// Part of sparsity-mlir.
+//
+//   sparsity-import-onnx model.onnx -o model.mlir [--dim N=1] [--batch=1]
+//   sparsity-import-onnx --tensor-to-npy tensor.pb -o tensor.npy
+//
+// Writes `-o` only on success: every error exits non-zero and leaves no
+// output file behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Import/ONNXImporter.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace llvm;
+
+static cl::OptionCategory importCategory("sparsity-import-onnx options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<model.onnx>"),
+                                          cl::Required, cl::cat(importCategory));
+
+static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
+                                           cl::value_desc("filename"),
+                                           cl::init("-"),
+                                           cl::cat(importCategory));
+
+static cl::list<std::string>
+    dimValues("dim",
+              cl::desc("Value of a symbolic input dimension (repeatable)"),
+              cl::value_desc("NAME=VALUE"), cl::cat(importCategory));
+
+static cl::opt<int64_t>
+    batch("batch", cl::desc("Value of a dynamic first input dimension"),
+          cl::init(-1), cl::cat(importCategory));
+
+static cl::opt<std::string>
+    entryName("entry", cl::desc("Name of the entry function"),
+              cl::init("main"), cl::cat(importCategory));
+
+static cl::opt<bool>
+    tensorToNpy("tensor-to-npy",
+                cl::desc("Convert a serialized onnx.TensorProto (.pb) to a "
+                         "NumPy .npy file instead of importing a model"),
+                cl::init(false), cl::cat(importCategory));
+
+static int fail(const Twine &message) {
+  WithColor::error(errs(), "sparsity-import-onnx") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM y(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  cl::HideUnrelatedOptions({&importCategory, &getColorCategory()});
+  cl::ParseCommandLineOptions(argc, argv,
+                              "sparsity-mlir ONNX importer: ONNX model to "
+                              "linalg-on-tensors MLIR\n");
+
+  std::string errorMessage;
+  std::unique_ptr<MemoryBuffer> input =
+      openInputFile(inputFilename, &errorMessage);
+  if (!input)
+    return fail(errorMessage);
+
+  // Everything is produced in memory first; the output file is created
+  // only once the result is complete.
+  std::string result;
+  raw_string_ostream os(result);
+
+  if (tensorToNpy) {
+    std::string error;
+    if (failed(sparsity::convertTensorProtoToNpy(input->getBuffer(), os,
+                                                 error)))
+      return fail("'" + inputFilename + "': " + error);
+  } else {
+    sparsity::ONNXImportOptions options;
+    options.entryName = entryName;
+    if (batch >= 0)
+      options.batch = batch;
+    for (const std::string &d : dimValues) {
+      auto [name, value] = StringRef(d).split('=');
+      int64_t v;
+      if (name.empty() || value.getAsInteger(10, v) || v < 0)
+        return fail("--dim expects NAME=VALUE with VALUE >= 0, got '" + d +
+                    "'");
+      options.dimValues[name] = v;
+    }
+
+    DialectRegistry registry;
+    sparsity::registerONNXImportDialects(registry);
+    MLIRContext context(registry);
+    bool hadError = false;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      raw_ostream &es = errs();
+      if (diag.getSeverity() == DiagnosticSeverity::Error) {
+        hadError = true;
+        WithColor::error(es, inputFilename);
+      } else if (diag.getSeverity() == DiagnosticSeverity::Warning) {
+        WithColor::warning(es, inputFilename);
+      } else {
+        WithColor::note(es, inputFilename);
+      }
+      es << diag << "\n";
+      for (Diagnostic &note : diag.getNotes())
+        WithColor::note(es, inputFilename) << note << "\n";
+      return success();
+    });
+    OwningOpRef<ModuleOp> module = sparsity::importONNXModel(
+        &context, input->getBuffer(), inputFilename, options);
+    if (!module || hadError)
+      return 1;
+    module->print(os, OpPrintingFlags());
+  }
+
+  std::unique_ptr<ToolOutputFile> output =
+      openOutputFile(outputFilename, &errorMessage);
+  if (!output)
+    return fail(errorMessage);
+  output->os() << result;
+  output->os().flush();
+  if (output->os().has_error())
+    return fail("cannot write '" + outputFilename + "'");
+  output->keep();
+  return 0;
+}
