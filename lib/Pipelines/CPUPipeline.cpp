@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Pipelines/Pipelines.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -35,7 +35,10 @@ void sparsity::buildCPUPipeline(OpPassManager &pm,
                                 TosaToLinalgNamedOptions(),
                                 /*validationOptions=*/std::nullopt);
 
-  // 3. Tensor-level clean-up and fusion of elementwise chains.
+  // 3. Elementwise arith/math ops on whole tensors become linalg.generic
+  //    (bufferization has no model for them), then tensor-level clean-up and
+  //    fusion of elementwise chains.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.fuseElementwise)
     pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());

@@ -199,8 +199,8 @@ static llvm::Error npyError(StringRef name, const llvm::Twine &msg) {
       std::make_error_code(std::errc::invalid_argument), name + ": " + msg);
 }
 
-llvm::Expected<NpyArray>
-mlir::sparsity::runtime::parseNpy(StringRef bytes, StringRef name) {
+llvm::Expected<NpyArray> mlir::sparsity::runtime::parseNpy(StringRef bytes,
+                                                           StringRef name) {
   if (!llvm::sys::IsLittleEndianHost)
     return npyError(name, ".npy support needs a little-endian host");
   if (!bytes.starts_with(kMagic))
@@ -218,9 +218,10 @@ mlir::sparsity::runtime::parseNpy(StringRef bytes, StringRef name) {
     headerLen = llvm::support::endian::read32le(bytes.data() + 8);
     headerStart = 12;
   } else {
-    return npyError(name, "unsupported .npy format version " +
-                              llvm::Twine(major) + "." +
-                              llvm::Twine(static_cast<unsigned>(static_cast<uint8_t>(bytes[7]))));
+    return npyError(
+        name,
+        "unsupported .npy format version " + llvm::Twine(major) + "." +
+            llvm::Twine(static_cast<unsigned>(static_cast<uint8_t>(bytes[7]))));
   }
   if (bytes.size() < headerStart + headerLen)
     return npyError(name, "truncated .npy header (" +
@@ -295,15 +296,14 @@ mlir::sparsity::runtime::parseNpy(StringRef bytes, StringRef name) {
   return array;
 }
 
-llvm::Expected<NpyArray>
-mlir::sparsity::runtime::readNpyFile(StringRef path) {
+llvm::Expected<NpyArray> mlir::sparsity::runtime::readNpyFile(StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
   if (!buf)
-    return llvm::createStringError(buf.getError(), "cannot read '" + path +
-                                                       "': " +
-                                                       buf.getError().message());
+    return llvm::createStringError(buf.getError(),
+                                   "cannot read '" + path +
+                                       "': " + buf.getError().message());
   return parseNpy((*buf)->getBuffer(), path);
 }
 
@@ -341,8 +341,8 @@ llvm::Error mlir::sparsity::runtime::writeNpyFile(StringRef path,
     return llvm::Error::success();
   });
   if (err)
-    return llvm::createStringError(
-        std::make_error_code(std::errc::io_error),
-        "cannot write '" + path + "': " + llvm::toString(std::move(err)));
+    return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                   "cannot write '" + path +
+                                       "': " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }

@@ -24,7 +24,7 @@ namespace {
 
 /// A version 1.0 file image with `header` padded NumPy-style and `payload`.
 std::string makeNpy(llvm::StringRef header, llvm::StringRef payload,
-                     char major = 1) {
+                    char major = 1) {
   std::string h = header.str();
   size_t prefix = major == 1 ? 10 : 12;
   size_t total = prefix + h.size() + 1;
@@ -63,8 +63,8 @@ TEST(NpyTest, ParsesNumpyF32Matrix) {
 }
 
 TEST(NpyTest, WriterMatchesNumpyBytes) {
-  // numpy.save of numpy.arange(3, dtype=numpy.int32): a 128-byte header
-  // (numpy >= 1.?) or 64-byte one; both pad to a multiple of 64, ours too.
+  // numpy.save of numpy.arange(3, dtype=numpy.int32): NumPy pads the header
+  // with spaces and a newline so the payload starts at a multiple of 64.
   int32_t values[] = {0, 1, 2};
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -78,10 +78,9 @@ TEST(NpyTest, WriterMatchesNumpyBytes) {
 }
 
 TEST(NpyTest, RoundTripsEveryDType) {
-  for (NpyDType dtype :
-       {NpyDType::F16, NpyDType::F32, NpyDType::F64, NpyDType::I8,
-        NpyDType::I16, NpyDType::I32, NpyDType::I64, NpyDType::U8,
-        NpyDType::Bool}) {
+  for (NpyDType dtype : {NpyDType::F16, NpyDType::F32, NpyDType::F64,
+                         NpyDType::I8, NpyDType::I16, NpyDType::I32,
+                         NpyDType::I64, NpyDType::U8, NpyDType::Bool}) {
     std::vector<uint8_t> data(2 * 2 * getNpyElementSize(dtype));
     for (size_t i = 0; i < data.size(); ++i)
       data[i] = static_cast<uint8_t>(i * 7 + 1);
@@ -109,9 +108,9 @@ TEST(NpyTest, ZeroDimensionalAndVersion2) {
 
 TEST(NpyTest, KeyOrderAndQuotesAreFree) {
   int8_t v[] = {1, -2};
-  std::string bytes = makeNpy(
-      "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"|i1\"}",
-      llvm::StringRef(reinterpret_cast<char *>(v), 2));
+  std::string bytes =
+      makeNpy("{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"|i1\"}",
+              llvm::StringRef(reinterpret_cast<char *>(v), 2));
   llvm::Expected<NpyArray> array = parseNpy(bytes, "k.npy");
   ASSERT_TRUE(static_cast<bool>(array)) << llvm::toString(array.takeError());
   EXPECT_EQ(array->dtype, NpyDType::I8);
@@ -121,9 +120,9 @@ TEST(NpyTest, RejectsBadFiles) {
   std::string f32 = std::string(8, '\0');
   EXPECT_THAT(errorOf(parseNpy("hello world, no npy", "a.npy")),
               HasSubstr("a.npy: not an .npy file"));
-  EXPECT_THAT(errorOf(parseNpy(std::string("\x93NUMPY\x01\x00\xff\x00", 10),
-                               "b.npy")),
-              HasSubstr("b.npy: truncated .npy header"));
+  EXPECT_THAT(
+      errorOf(parseNpy(std::string("\x93NUMPY\x01\x00\xff\x00", 10), "b.npy")),
+      HasSubstr("b.npy: truncated .npy header"));
   EXPECT_THAT(
       errorOf(parseNpy(
           makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",

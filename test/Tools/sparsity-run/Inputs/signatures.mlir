@@ -1,0 +1,33 @@
+// Entry functions sparsity-run must reject, one per reason (see
+// ../errors.mlir), next to a valid @ok.
+func.func @ok(%x: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
+  return %x : tensor<?xf32>
+}
+func.func @memref_arg(%x: tensor<2xf32>, %m: memref<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+func.func @bool_arg(%x: tensor<2xi1>) -> tensor<2xf32> {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+func.func @bad_result(%x: tensor<2xf32>) -> tensor<2xbf16> {
+  %c = arith.constant dense<1.0> : tensor<2xbf16>
+  return %c : tensor<2xbf16>
+}
+func.func @no_result(%x: tensor<2xf32>) {
+  return
+}
+func.func private @external(tensor<2xf32>) -> tensor<2xf32>
+// Verifies and lowers, but calls a function nobody defines: the JIT fails.
+func.func @calls_external(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %y = func.call @external(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+// Same arguments as @ok, different result shape.
+func.func @other_result(%x: tensor<2xf32>) -> tensor<3xf32> {
+  %c = arith.constant dense<1.0> : tensor<3xf32>
+  return %c : tensor<3xf32>
+}
