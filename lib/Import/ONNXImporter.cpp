@@ -2332,10 +2332,6 @@ LogicalResult Importer::convertLayerNorm() {
   if (failed(checkAttrs({"axis", "epsilon", "stash_type"})) ||
       failed(checkInputs(2, 3)))
     return failure();
-  for (int i = 1; i < node->output_size(); ++i)
-    if (!node->output(i).empty())
-      return nodeError() << "the Mean and InvStdDev outputs are not supported",
-             failure();
   Value x = input(0);
   if (!isFloat(x))
     return nodeError() << "only floating-point inputs are supported",
@@ -2381,6 +2377,24 @@ LogicalResult Importer::convertLayerNorm() {
   if (failed(y))
     return failure();
   setOutput(0, *y);
+  // Optional Mean and InvStdDev outputs, with the reduced dims kept.
+  if (node->output_size() > 1 && !node->output(1).empty())
+    setOutput(1, unary(sum, [cnt](OpBuilder &nb, Location nl, ValueRange a) {
+                return arith::DivFOp::create(nb, nl, a[0], cnt).getResult();
+              }));
+  if (node->output_size() > 2 && !node->output(2).empty())
+    setOutput(2, unary(var, [cnt, eps, elem](OpBuilder &nb, Location nl,
+                                             ValueRange a) {
+                Value e =
+                    arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, eps));
+                Value one =
+                    arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, 1.0));
+                Value v = arith::AddFOp::create(
+                    nb, nl, arith::DivFOp::create(nb, nl, a[0], cnt), e);
+                return arith::DivFOp::create(nb, nl, one,
+                                             math::SqrtOp::create(nb, nl, v))
+                    .getResult();
+              }));
   return success();
 }
 
