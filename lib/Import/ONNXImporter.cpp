@@ -289,6 +289,12 @@ private:
   struct Window {
     SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd, out;
   };
+  /// Convolution of the padded NC(H)W input `xp` with weight `wt` [M,C/g,k]
+  /// and optional bias [M]: picks the named linalg op for group `g`.
+  Value emitConv(Value xp, Value wt, Value bias, int64_t g,
+                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                 ArrayRef<int64_t> out);
+  LogicalResult convertConvTranspose();
   FailureOr<Window> computeWindow(ArrayRef<int64_t> inSpatial,
                                   ArrayRef<int64_t> kernel, bool ceilMode);
 
@@ -709,6 +715,8 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
   StringRef t = n.op_type();
   if (t == "Conv")
     return convertConv();
+  if (t == "ConvTranspose")
+    return convertConvTranspose();
   if (t == "Gemm")
     return convertGemm();
   if (t == "MatMul")
@@ -996,57 +1004,16 @@ Importer::computeWindow(ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
   return w;
 }
 
-LogicalResult Importer::convertConv() {
-  if (failed(checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
-                         "pads", "strides"})) ||
-      failed(checkInputs(2, 3)))
-    return failure();
-  Value x = input(0), wt = input(1);
-  ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
-  if (!isFloat(x) || elemOf(x) != elemOf(wt))
-    return nodeError() << "only floating-point convolutions of one element "
-                          "type are supported",
-           failure();
-  if (xs.size() != 3 && xs.size() != 4)
-    return nodeError() << "only 1-D and 2-D convolutions are supported (input "
-                          "rank "
-                       << xs.size() << ")",
-           failure();
-  if (ws.size() != xs.size())
-    return nodeError() << "weight rank " << ws.size()
-                       << " does not match input rank " << xs.size(),
-           failure();
-  int64_t spatial = xs.size() - 2;
-  SmallVector<int64_t> kernel(ws.drop_front(2));
-  SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
-  if (!kernelAttr.empty() && ArrayRef<int64_t>(kernelAttr) != ArrayRef<int64_t>(kernel))
-    return unsupportedAttr("kernel_shape", "does not match the weight shape");
-  int64_t g = attrInt("group", 1);
-  int64_t n = xs[0], c = xs[1], m = ws[0];
-  if (g < 1 || c % g != 0 || m % g != 0 || ws[1] * g != c)
-    return nodeError() << "group " << g << " does not fit " << c
-                       << " input channels, weight shape [" << ws[0] << "x"
-                       << ws[1] << "x...]",
-           failure();
-  FailureOr<Window> w = computeWindow(xs.drop_front(2), kernel, false);
-  if (failed(w))
-    return failure();
-  Value bias;
-  if (hasInput(2)) {
-    bias = input(2);
-    if (shapeOf(bias) != ArrayRef<int64_t>{m} || elemOf(bias) != elemOf(x))
-      return nodeError() << "bias must be a 1-D tensor of " << m << " elements",
-             failure();
-  }
-  Type elem = elemOf(x);
-  SmallVector<int64_t> lo(xs.size(), 0), hi(xs.size(), 0);
-  for (int64_t i = 0; i < spatial; ++i) {
-    lo[2 + i] = w->padBegin[i];
-    hi[2 + i] = w->padEnd[i];
-  }
-  Value xp = pad(x, lo, hi, scalarConst(elem, 0.0));
-  SmallVector<int64_t> strides = w->strides, dilations = w->dilations,
-                       out = w->out;
+Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
+                         ArrayRef<int64_t> stridesIn,
+                         ArrayRef<int64_t> dilationsIn,
+                         ArrayRef<int64_t> outIn) {
+  Type elem = elemOf(xp);
+  int64_t n = shapeOf(xp)[0], c = shapeOf(xp)[1], m = shapeOf(wt)[0];
+  int64_t spatial = shapeOf(xp).size() - 2;
+  SmallVector<int64_t> ws(shapeOf(wt));
+  SmallVector<int64_t> strides(stridesIn), dilations(dilationsIn),
+      out(outIn);
   bool lifted = spatial == 1 && g != 1;
   if (lifted) {
     // Grouped/depthwise 1-D convolutions run as 2-D ones with height 1.
@@ -1092,8 +1059,7 @@ LogicalResult Importer::convertConv() {
                    .getResult(0);
   } else if (g == c && m == c) {
     // Depthwise, multiplier 1: weight [C,1,KH,KW] -> [C,KH,KW].
-    Value w3 = reshape(wt, {c, kernel.size() == 1 ? 1 : kernel[0],
-                            kernel.back()});
+    Value w3 = reshape(wt, {c, shapeOf(wt)[2], shapeOf(wt)[3]});
     Value init = initFor(outShape, bias, bcastDims);
     result = linalg::DepthwiseConv2DNchwChwOp::create(
                  b, loc, TypeRange{init.getType()}, ValueRange{xp, w3},
@@ -1115,7 +1081,189 @@ LogicalResult Importer::convertConv() {
   }
   if (lifted)
     result = reshape(result, {n, m, out[1]});
-  setOutput(0, result);
+  return result;
+}
+
+LogicalResult Importer::convertConv() {
+  if (failed(checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
+                         "pads", "strides"})) ||
+      failed(checkInputs(2, 3)))
+    return failure();
+  Value x = input(0), wt = input(1);
+  ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
+  if (!isFloat(x) || elemOf(x) != elemOf(wt))
+    return nodeError() << "only floating-point convolutions of one element "
+                          "type are supported",
+           failure();
+  if (xs.size() != 3 && xs.size() != 4)
+    return nodeError() << "only 1-D and 2-D convolutions are supported (input "
+                          "rank "
+                       << xs.size() << ")",
+           failure();
+  if (ws.size() != xs.size())
+    return nodeError() << "weight rank " << ws.size()
+                       << " does not match input rank " << xs.size(),
+           failure();
+  int64_t spatial = xs.size() - 2;
+  SmallVector<int64_t> kernel(ws.drop_front(2));
+  SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
+  if (!kernelAttr.empty() && ArrayRef<int64_t>(kernelAttr) != ArrayRef<int64_t>(kernel))
+    return unsupportedAttr("kernel_shape", "does not match the weight shape");
+  int64_t g = attrInt("group", 1);
+  int64_t c = xs[1], m = ws[0];
+  if (g < 1 || c % g != 0 || m % g != 0 || ws[1] * g != c)
+    return nodeError() << "group " << g << " does not fit " << c
+                       << " input channels, weight shape [" << ws[0] << "x"
+                       << ws[1] << "x...]",
+           failure();
+  FailureOr<Window> w = computeWindow(xs.drop_front(2), kernel, false);
+  if (failed(w))
+    return failure();
+  Value bias;
+  if (hasInput(2)) {
+    bias = input(2);
+    if (shapeOf(bias) != ArrayRef<int64_t>{m} || elemOf(bias) != elemOf(x))
+      return nodeError() << "bias must be a 1-D tensor of " << m << " elements",
+             failure();
+  }
+  Type elem = elemOf(x);
+  SmallVector<int64_t> lo(xs.size(), 0), hi(xs.size(), 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    lo[2 + i] = w->padBegin[i];
+    hi[2 + i] = w->padEnd[i];
+  }
+  Value xp = pad(x, lo, hi, scalarConst(elem, 0.0));
+  setOutput(0, emitConv(xp, wt, bias, g, w->strides, w->dilations, w->out));
+  return success();
+}
+
+LogicalResult Importer::convertConvTranspose() {
+  if (failed(checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
+                         "output_padding", "output_shape", "pads",
+                         "strides"})) ||
+      failed(checkInputs(2, 3)))
+    return failure();
+  Value x = input(0), wt = input(1);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  SmallVector<int64_t> ws(shapeOf(wt));
+  if (!isFloat(x) || elemOf(x) != elemOf(wt))
+    return nodeError() << "only floating-point convolutions of one element "
+                          "type are supported",
+           failure();
+  if ((xs.size() != 3 && xs.size() != 4) || ws.size() != xs.size())
+    return nodeError() << "only 1-D and 2-D transposed convolutions are "
+                          "supported",
+           failure();
+  int64_t r = xs.size() - 2;
+  int64_t n = xs[0], c = xs[1], g = attrInt("group", 1);
+  if (g < 1 || c % g != 0 || ws[0] != c)
+    return nodeError() << "weight shape does not fit " << c
+                       << " input channels and group " << g,
+           failure();
+  int64_t mg = ws[1], m = mg * g, cg = c / g;
+  SmallVector<int64_t> kernel(ArrayRef<int64_t>(ws).drop_front(2));
+  SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
+  if (!kernelAttr.empty() &&
+      ArrayRef<int64_t>(kernelAttr) != ArrayRef<int64_t>(kernel))
+    return unsupportedAttr("kernel_shape", "does not match the weight shape");
+  SmallVector<int64_t> strides = attrInts("strides"),
+                       dilations = attrInts("dilations"),
+                       pads = attrInts("pads"),
+                       outPad = attrInts("output_padding"),
+                       outShape = attrInts("output_shape");
+  if (strides.empty())
+    strides.assign(r, 1);
+  if (dilations.empty())
+    dilations.assign(r, 1);
+  if (outPad.empty())
+    outPad.assign(r, 0);
+  if (pads.empty())
+    pads.assign(2 * r, 0);
+  if (int64_t(strides.size()) != r || int64_t(dilations.size()) != r ||
+      int64_t(outPad.size()) != r || int64_t(pads.size()) != 2 * r)
+    return nodeError() << "strides, dilations, pads and output_padding need "
+                          "one value per spatial dim",
+           failure();
+  if (!outShape.empty() && int64_t(outShape.size()) != r) {
+    if (int64_t(outShape.size()) != r + 2)
+      return unsupportedAttr("output_shape", "expected spatial sizes");
+    outShape.erase(outShape.begin(), outShape.begin() + 2);
+  }
+  std::string autoPad = attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER" && autoPad != "VALID")
+    return unsupportedAttr("auto_pad", "value '" + autoPad + "'");
+  // Input dilated by the stride and padded by extent - 1 - pad, then a plain
+  // convolution with the flipped, transposed weight.
+  SmallVector<int64_t> lo(r + 2, 0), hi(r + 2, 0), out, full = {n, c};
+  for (int64_t i = 0; i < r; ++i) {
+    int64_t extent = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t natural = strides[i] * (xs[2 + i] - 1) + outPad[i] + extent;
+    int64_t pb = pads[i], pe = pads[i + r];
+    if (!outShape.empty() || autoPad == "SAME_UPPER" ||
+        autoPad == "SAME_LOWER") {
+      int64_t target =
+          outShape.empty() ? xs[2 + i] * strides[i] : outShape[i];
+      // A negative total grows the output at the end (like output_padding).
+      int64_t total = natural - target;
+      pb = autoPad == "SAME_LOWER" ? total - total / 2 : total / 2;
+      pe = total - pb;
+    } else if (autoPad == "VALID") {
+      pb = pe = 0;
+    }
+    lo[2 + i] = extent - 1 - pb;
+    hi[2 + i] = extent - 1 - pe + outPad[i];
+    if (lo[2 + i] < 0 || hi[2 + i] < 0)
+      return unsupportedAttr("pads", "larger than the kernel extent");
+    out.push_back(natural - pb - pe);
+    full.push_back((xs[2 + i] - 1) * strides[i] + 1 + lo[2 + i] + hi[2 + i]);
+  }
+  Type elem = elemOf(x);
+  Value zero = filled(full, elem, 0.0);
+  SmallVector<OpFoldResult> offs, sizes, steps;
+  for (int64_t d = 0; d < r + 2; ++d) {
+    offs.push_back(b.getIndexAttr(lo[d]));
+    sizes.push_back(b.getIndexAttr(xs[d]));
+    steps.push_back(b.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
+  }
+  Value xp = tensor::InsertSliceOp::create(b, loc, x, zero, offs, sizes, steps);
+  // Weight [C, M/g, k...] -> [M, C/g, k...], spatially flipped:
+  // [g, C/g, M/g, k...] -> [g, M/g, C/g, k...] via a generic.
+  SmallVector<int64_t> w5 = {g, cg, mg};
+  w5.append(kernel.begin(), kernel.end());
+  Value wv = reshape(wt, w5);
+  int64_t rank5 = 3 + r;
+  SmallVector<AffineExpr> inExprs = {getAffineDimExpr(0, ctx),
+                                     getAffineDimExpr(2, ctx),
+                                     getAffineDimExpr(1, ctx)};
+  for (int64_t i = 0; i < r; ++i)
+    inExprs.push_back(getAffineConstantExpr(kernel[i] - 1, ctx) -
+                      getAffineDimExpr(3 + i, ctx));
+  SmallVector<int64_t> flippedShape = {g, mg, cg};
+  flippedShape.append(kernel.begin(), kernel.end());
+  Value finit = empty(flippedShape, elem);
+  Value flipped =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{finit.getType()}, ValueRange{wv}, ValueRange{finit},
+          ArrayRef<AffineMap>{AffineMap::get(rank5, 0, inExprs, ctx),
+                              b.getMultiDimIdentityMap(rank5)},
+          SmallVector<utils::IteratorType>(rank5,
+                                           utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location nl, ValueRange a) {
+            linalg::YieldOp::create(nb, nl, a[0]);
+          })
+          .getResult(0);
+  SmallVector<int64_t> convW = {m, cg};
+  convW.append(kernel.begin(), kernel.end());
+  Value bias;
+  if (hasInput(2)) {
+    bias = input(2);
+    if (shapeOf(bias) != ArrayRef<int64_t>{m} || elemOf(bias) != elem)
+      return nodeError() << "bias must be a 1-D tensor of " << m << " elements",
+             failure();
+  }
+  setOutput(0, emitConv(xp, reshape(flipped, convW), bias, g,
+                        SmallVector<int64_t>(r, 1), dilations, out));
   return success();
 }
 
