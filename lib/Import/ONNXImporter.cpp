@@ -2289,17 +2289,16 @@ LogicalResult Importer::convertPad() {
 LogicalResult Importer::convertGather() {
   if (failed(checkAttrs({"axis"})) || failed(checkInputs(2, 2)))
     return failure();
-  Value data = input(0), indices = input(1);
-  ArrayRef<int64_t> ds = shapeOf(data), is = shapeOf(indices);
+  Value data = input(0);
+  const ConstTensor *constIdx = constInput(1);
+  ArrayRef<int64_t> ds = shapeOf(data);
   FailureOr<int64_t> axisOr = normalizeAxis(attrInt("axis", 0), ds.size());
   if (failed(axisOr))
     return failure();
   int64_t axis = *axisOr;
-  if (!isa<IntegerType>(elemOf(indices)))
-    return nodeError() << "indices must be integers", failure();
   // Scalar constant index: a slice.
-  if (const ConstTensor *ci = constInput(1); ci && is.empty()) {
-    int64_t idx = (*ci->asInts())[0];
+  if (constIdx && constIdx->shape.empty() && constIdx->asInts()) {
+    int64_t idx = (*constIdx->asInts())[0];
     if (idx < 0)
       idx += ds[axis];
     if (idx < 0 || idx >= ds[axis])
@@ -2317,6 +2316,10 @@ LogicalResult Importer::convertGather() {
     setOutput(0, reshape(slice, outShape));
     return success();
   }
+  Value indices = input(1);
+  ArrayRef<int64_t> is = shapeOf(indices);
+  if (!isa<IntegerType>(elemOf(indices)))
+    return nodeError() << "indices must be integers", failure();
   // General: out[pre..., idx..., post...] = data[pre..., indices[idx...],
   // post...] as a linalg.generic reading `data` with tensor.extract.
   SmallVector<int64_t> outShape(ds.take_front(axis));
