@@ -56,9 +56,10 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("sparsity-run options");
 
-static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
-                                          cl::desc("<input .mlir file>"),
-                                          cl::cat(runCategory));
+static cl::opt<std::string>
+    inputFilename(cl::Positional,
+                  cl::desc("<input .mlir file, '-' for standard input>"),
+                  cl::cat(runCategory));
 
 static cl::opt<std::string>
     entryName("entry", cl::init("main"),
@@ -648,6 +649,10 @@ int runMain() {
   }
 
   // Sort the --compare files into one .mlir reference or .npy files.
+  if (inputFilename.empty())
+    return fail("no input file (usage: sparsity-run [options] file.mlir; "
+                "see --help)");
+
   std::optional<std::string> refMlir;
   SmallVector<std::string> refNpys;
   for (const std::string &f : compareFiles) {

@@ -110,7 +110,7 @@
 // FLAG: exit code: 2
 
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run | FileCheck %s --check-prefix=NOFILE
-// NOFILE: Not enough positional command line arguments specified!
+// NOFILE: error: no input file (usage: sparsity-run [options] file.mlir; see --help)
 // NOFILE: exit code: 2
 
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --rtol=-1 | FileCheck %s --check-prefix=TOL

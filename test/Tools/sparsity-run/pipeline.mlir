@@ -18,7 +18,7 @@
 // RUN:   | FileCheck %s --check-prefix=OPTS
 // OPTS: llvm.func @main(
 
-// RUN: sparsity-run --print-pipeline %s | FileCheck %s --check-prefix=PRINT
+// RUN: sparsity-run --print-pipeline | FileCheck %s --check-prefix=PRINT
 // PRINT: builtin.module(sparsity-strip-annotations,{{.*}}one-shot-bufferize{{.*}}buffer-results-to-out-params{{.*}}convert-linalg-to-loops{{.*}}convert-to-llvm{{.*}}reconcile-unrealized-casts)
 
 // RUN: sparsity-run --help | FileCheck %s --check-prefix=HELP
