@@ -634,6 +634,29 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     consts[init.name()] = std::move(t);
   }
 
+  for (const auto &entry : options.constInputs) {
+    StringRef name = entry.first();
+    if (!llvm::any_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
+          return in.name() == name;
+        })) {
+      emitError(loc) << "--const-input: the graph has no input '" << name
+                     << "'";
+      return nullptr;
+    }
+    onnx::TensorProto proto;
+    ConstTensor t;
+    std::string error;
+    if (!proto.ParseFromString(entry.second))
+      error = "not a valid onnx.TensorProto";
+    else
+      (void)decodeTensor(proto, t, error);
+    if (!error.empty()) {
+      emitError(loc) << "--const-input '" << name << "': " << error;
+      return nullptr;
+    }
+    consts[name] = std::move(t);
+  }
+
   // Signature: graph inputs that are not initializers, graph outputs.
   SmallVector<Type> argTypes;
   SmallVector<Location> argLocs;
@@ -2171,20 +2194,39 @@ LogicalResult Importer::convertSlice() {
       steps.size() != starts->size())
     return nodeError() << "starts, ends, axes and steps differ in length",
            failure();
-  SmallVector<int64_t> offsets(r, 0), sizes(s), strides(r, 1);
+  SmallVector<int64_t> offsets(r, 0), sizes(s), strides(r, 1), reversed;
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> ax = normalizeAxis(axes[i], r);
     if (failed(ax))
       return failure();
     int64_t dim = s[*ax], step = steps[i];
-    if (step <= 0)
-      return nodeError() << "only positive steps are supported", failure();
+    if (step == 0)
+      return nodeError() << "steps must not be 0", failure();
     int64_t st = (*starts)[i], en = (*ends)[i];
-    st = st < 0 ? std::max<int64_t>(st + dim, 0) : std::min(st, dim);
-    en = en < 0 ? std::max<int64_t>(en + dim, 0) : std::min(en, dim);
-    offsets[*ax] = st;
+    if (st < 0)
+      st += dim;
+    if (en < 0)
+      en += dim;
+    int64_t size;
+    if (step > 0) {
+      st = std::clamp<int64_t>(st, 0, dim);
+      en = std::clamp<int64_t>(en, 0, dim);
+      size = en > st ? (en - st + step - 1) / step : 0;
+    } else {
+      // Walk backwards from `st`: slice the same elements forwards with
+      // stride |step|, then reverse the axis.
+      st = std::clamp<int64_t>(st, -1, dim - 1);
+      en = std::clamp<int64_t>(en, -1, dim - 1);
+      size = st > en ? (st - en + (-step) - 1) / (-step) : 0;
+      if (size > 0) {
+        st -= (size - 1) * (-step);
+        reversed.push_back(*ax);
+      }
+      step = -step;
+    }
+    offsets[*ax] = size > 0 ? st : 0;
     strides[*ax] = step;
-    sizes[*ax] = en > st ? (en - st + step - 1) / step : 0;
+    sizes[*ax] = size;
   }
   SmallVector<OpFoldResult> o, z, t;
   for (int64_t i = 0; i < r; ++i) {
@@ -2192,7 +2234,28 @@ LogicalResult Importer::convertSlice() {
     z.push_back(b.getIndexAttr(sizes[i]));
     t.push_back(b.getIndexAttr(strides[i]));
   }
-  setOutput(0, tensor::ExtractSliceOp::create(b, loc, x, o, z, t).getResult());
+  Value slice = tensor::ExtractSliceOp::create(b, loc, x, o, z, t);
+  if (!reversed.empty()) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < r; ++d)
+      exprs.push_back(llvm::is_contained(reversed, d)
+                          ? getAffineConstantExpr(sizes[d] - 1, ctx) -
+                                getAffineDimExpr(d, ctx)
+                          : getAffineDimExpr(d, ctx));
+    Value init = empty(sizes, elemOf(x));
+    slice = linalg::GenericOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{slice},
+                ValueRange{init},
+                ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
+                                    b.getMultiDimIdentityMap(r)},
+                SmallVector<utils::IteratorType>(
+                    r, utils::IteratorType::parallel),
+                [](OpBuilder &nb, Location nl, ValueRange a) {
+                  linalg::YieldOp::create(nb, nl, a[0]);
+                })
+                .getResult(0);
+  }
+  setOutput(0, slice);
   return success();
 }
 

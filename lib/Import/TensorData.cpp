@@ -392,3 +392,15 @@ LogicalResult mlir::sparsity::convertTensorProtoToNpy(StringRef buffer,
   os.write(t.data.data(), t.data.size());
   return success();
 }
+
+LogicalResult mlir::sparsity::getTensorProtoName(StringRef buffer,
+                                                 std::string &name,
+                                                 std::string &error) {
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray(buffer.data(), static_cast<int>(buffer.size()))) {
+    error = "not a valid onnx.TensorProto";
+    return failure();
+  }
+  name = proto.name();
+  return success();
+}

@@ -47,6 +47,12 @@ static cl::opt<int64_t>
     batch("batch", cl::desc("Value of a dynamic first input dimension"),
           cl::init(-1), cl::cat(importCategory));
 
+static cl::list<std::string> constInputs(
+    "const-input",
+    cl::desc("Bake a graph input in as a constant from a serialized "
+             "onnx.TensorProto (name taken from the tensor unless given)"),
+    cl::value_desc("[NAME=]tensor.pb"), cl::cat(importCategory));
+
 static cl::opt<std::string>
     entryName("entry", cl::desc("Name of the entry function"),
               cl::init("main"), cl::cat(importCategory));
@@ -99,6 +105,29 @@ int main(int argc, char **argv) {
         return fail("--dim expects NAME=VALUE with VALUE >= 0, got '" + d +
                     "'");
       options.dimValues[name] = v;
+    }
+
+    for (const std::string &c : constInputs) {
+      auto [name, path] = StringRef(c).split('=');
+      if (path.empty()) {
+        path = name;
+        name = "";
+      }
+      std::unique_ptr<MemoryBuffer> tensor =
+          openInputFile(path, &errorMessage);
+      if (!tensor)
+        return fail("--const-input: " + errorMessage);
+      std::string tensorName = name.str();
+      if (tensorName.empty()) {
+        std::string error;
+        if (failed(sparsity::getTensorProtoName(tensor->getBuffer(),
+                                                tensorName, error)))
+          return fail("--const-input '" + path + "': " + error);
+        if (tensorName.empty())
+          return fail("--const-input '" + path +
+                      "': the tensor has no name; use NAME=" + path.str());
+      }
+      options.constInputs[tensorName] = tensor->getBuffer().str();
     }
 
     DialectRegistry registry;

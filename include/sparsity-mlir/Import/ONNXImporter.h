@@ -34,6 +34,9 @@ struct ONNXImportOptions {
   std::optional<int64_t> batch;
   /// Name of the entry function.
   std::string entryName = "main";
+  /// Graph inputs baked in as constants: serialized onnx.TensorProto bytes
+  /// by input name (the input is then no argument of the entry function).
+  llvm::StringMap<std::string> constInputs;
 };
 
 /// Registers the dialects the importer creates.
@@ -49,6 +52,10 @@ OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context,
 /// (format 1.0) file written to `os`. Returns failure with `error` set.
 LogicalResult convertTensorProtoToNpy(StringRef buffer, raw_ostream &os,
                                       std::string &error);
+
+/// Reads the `name` field of a serialized onnx.TensorProto.
+LogicalResult getTensorProtoName(StringRef buffer, std::string &name,
+                                 std::string &error);
 
 } // namespace sparsity
 } // namespace mlir
