@@ -628,6 +628,60 @@ LogicalResult checkArray(const NpyArray &array, const TensorSpec &spec,
          failure();
 }
 
+/// Writes result i to `--output-dir`/out<i>.npy: every file goes to a
+/// temporary file first, and only when all are complete are they renamed
+/// into place, so an error leaves no partial file and no partial set.
+LogicalResult writeOutputs(const Signature &sig,
+                           ArrayRef<std::unique_ptr<HostBuffer>> outputs) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return fail("--output-dir: cannot create '" + outputDir +
+                "': " + ec.message()),
+           failure();
+  SmallVector<llvm::sys::fs::TempFile> temps;
+  SmallVector<std::string> paths;
+  auto discardAll = [&] {
+    for (llvm::sys::fs::TempFile &t : temps)
+      llvm::consumeError(t.discard());
+  };
+  for (auto [i, spec] : llvm::enumerate(sig.results)) {
+    llvm::SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "out" + llvm::Twine(i) + ".npy");
+    llvm::Expected<llvm::sys::fs::TempFile> temp =
+        llvm::sys::fs::TempFile::create(path + "-%%%%%%.tmp");
+    if (!temp) {
+      discardAll();
+      return fail("--output-dir: cannot write '" + path +
+                  "': " + llvm::toString(temp.takeError())),
+             failure();
+    }
+    temps.push_back(std::move(*temp));
+    paths.push_back(path.str().str());
+    llvm::raw_fd_ostream os(temps.back().FD, /*shouldClose=*/false);
+    writeNpy(os, spec.dtype, spec.shape,
+             ArrayRef<uint8_t>(outputs[i]->data(), outputs[i]->bytes()));
+    os.flush();
+    if (os.has_error()) {
+      std::string msg = os.error().message();
+      os.clear_error();
+      discardAll();
+      return fail("--output-dir: cannot write '" + path + "': " + msg),
+             failure();
+    }
+  }
+  for (auto [i, temp] : llvm::enumerate(temps)) {
+    if (llvm::Error err = temp.keep(paths[i])) {
+      std::string msg = llvm::toString(std::move(err));
+      for (size_t j = i; j < temps.size(); ++j)
+        llvm::consumeError(temps[j].discard());
+      for (size_t j = 0; j < i; ++j)
+        llvm::sys::fs::remove(paths[j]);
+      return fail("--output-dir: cannot write '" + paths[i] + "': " + msg),
+             failure();
+    }
+  }
+  return success();
+}
+
 int runMain() {
   if (optLevel > 3)
     return fail("--opt-level must be 0, 1, 2 or 3");
@@ -745,11 +799,10 @@ int runMain() {
                   prog.file + "'");
   }
 
-  if (!outputDir.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      return fail("--output-dir: cannot create '" + outputDir +
-                  "': " + ec.message());
-  }
+  // The directory itself is only created once there is something to write.
+  if (!outputDir.empty() && llvm::sys::fs::exists(outputDir) &&
+      !llvm::sys::fs::is_directory(outputDir))
+    return fail("--output-dir: '" + outputDir + "' is not a directory");
 
   if (failed(compileProgram(prog)) || (refMlir && failed(compileProgram(ref))))
     return kError;
@@ -780,19 +833,8 @@ int runMain() {
     }
   }
 
-  if (!outputDir.empty()) {
-    for (auto [i, spec] : llvm::enumerate(sig.results)) {
-      llvm::SmallString<128> path(outputDir);
-      llvm::sys::path::append(path, "out" + llvm::Twine(i) + ".npy");
-      NpyArray array;
-      array.dtype = spec.dtype;
-      array.shape = spec.shape;
-      array.data.assign(outputs[i]->data(),
-                        outputs[i]->data() + outputs[i]->bytes());
-      if (llvm::Error err = writeNpyFile(path, array))
-        return fail("--output-dir: " + llvm::toString(std::move(err)));
-    }
-  }
+  if (!outputDir.empty() && failed(writeOutputs(sig, outputs)))
+    return kError;
 
   bool allMatch = true;
   for (auto [i, spec] : llvm::enumerate(sig.results)) {

@@ -24,8 +24,8 @@
 // ENTRY: error: {{.*}}signatures.mlir: no function '@nope' to run (functions: @ok, @dynamic,
 // ENTRY: exit code: 2
 
-// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=external | FileCheck %s --check-prefix=DECL
-// DECL: error: {{.*}}signatures.mlir: @external is a declaration without a body
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/calls-external.mlir --entry=external | FileCheck %s --check-prefix=DECL
+// DECL: error: {{.*}}calls-external.mlir: @external is a declaration without a body
 // DECL: exit code: 2
 
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=dynamic | FileCheck %s --check-prefix=DYN
@@ -48,8 +48,9 @@
 // NORESULT: error: {{.*}}signatures.mlir: @no_result returns nothing; sparsity-run needs at least one tensor result
 // NORESULT: exit code: 2
 
-// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=calls_external | FileCheck %s --check-prefix=JIT
-// JIT: error: cannot {{.*}}signatures.mlir{{.*}}external
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/calls-external.mlir --output-dir=%t/jit | FileCheck %s --check-prefix=JIT
+// JIT: Symbols not found: [ external ]
+// JIT: error: cannot call @main of '{{.*}}calls-external.mlir': Failed to materialize symbols
 // JIT: exit code: 2
 
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --input=%t/missing.npy | FileCheck %s --check-prefix=NOINPUT
@@ -101,9 +102,23 @@
 // CMPMISSING: error: --compare: cannot read '{{.*}}missing.npy'
 // CMPMISSING: exit code: 2
 
+// RUN: not ls %t/jit
+
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --output-dir=%t/file | FileCheck %s --check-prefix=NOTDIR
+// NOTDIR: error: --output-dir: '{{.*}}file' is not a directory
+// NOTDIR: exit code: 2
+
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --output-dir=%t/file/sub | FileCheck %s --check-prefix=OUTDIR
 // OUTDIR: error: --output-dir: cannot create '{{.*}}file/sub':
 // OUTDIR: exit code: 2
+
+// All outputs or none: out0.npy cannot replace a directory, so out1.npy is
+// not written either and no temporary file is left.
+// RUN: mkdir -p %t/partial/out0.npy
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=two --output-dir=%t/partial | FileCheck %s --check-prefix=PARTIAL
+// PARTIAL: error: --output-dir: cannot write '{{.*}}out0.npy':
+// PARTIAL: exit code: 2
+// RUN: ls %t/partial | count 1
 
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --no-such-flag | FileCheck %s --check-prefix=FLAG
 // FLAG: Unknown command line argument '--no-such-flag'

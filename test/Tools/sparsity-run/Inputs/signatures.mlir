@@ -20,14 +20,12 @@ func.func @bad_result(%x: tensor<2xf32>) -> tensor<2xbf16> {
 func.func @no_result(%x: tensor<2xf32>) {
   return
 }
-func.func private @external(tensor<2xf32>) -> tensor<2xf32>
-// Verifies and lowers, but calls a function nobody defines: the JIT fails.
-func.func @calls_external(%x: tensor<2xf32>) -> tensor<2xf32> {
-  %y = func.call @external(%x) : (tensor<2xf32>) -> tensor<2xf32>
-  return %y : tensor<2xf32>
-}
 // Same arguments as @ok, different result shape.
 func.func @other_result(%x: tensor<2xf32>) -> tensor<3xf32> {
   %c = arith.constant dense<1.0> : tensor<3xf32>
   return %c : tensor<3xf32>
+}
+// Two results, for --output-dir's all-or-nothing writes.
+func.func @two(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+  return %x, %x : tensor<2xf32>, tensor<2xf32>
 }
