@@ -295,6 +295,7 @@ private:
                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                  ArrayRef<int64_t> out);
   LogicalResult convertConvTranspose();
+  LogicalResult convertResize();
   FailureOr<Window> computeWindow(ArrayRef<int64_t> inSpatial,
                                   ArrayRef<int64_t> kernel, bool ceilMode);
 
@@ -740,6 +741,8 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
     return convertConv();
   if (t == "ConvTranspose")
     return convertConvTranspose();
+  if (t == "Resize")
+    return convertResize();
   if (t == "Gemm")
     return convertGemm();
   if (t == "MatMul")
@@ -1287,6 +1290,173 @@ LogicalResult Importer::convertConvTranspose() {
   }
   setOutput(0, emitConv(xp, reshape(flipped, convW), bias, g,
                         SmallVector<int64_t>(r, 1), dilations, out));
+  return success();
+}
+
+LogicalResult Importer::convertResize() {
+  if (failed(checkAttrs({"coordinate_transformation_mode", "cubic_coeff_a",
+                         "exclude_outside", "extrapolation_value", "mode",
+                         "nearest_mode"})) ||
+      failed(checkInputs(1, 4)))
+    return failure();
+  std::string mode = attrString("mode", "nearest");
+  std::string ctm =
+      attrString("coordinate_transformation_mode", "half_pixel");
+  std::string nearestMode = attrString("nearest_mode", "round_prefer_floor");
+  if (mode != "nearest" && mode != "linear")
+    return unsupportedAttr("mode", "value '" + mode + "'");
+  if (ctm != "half_pixel" && ctm != "pytorch_half_pixel" &&
+      ctm != "align_corners" && ctm != "asymmetric" &&
+      ctm != "tf_half_pixel_for_nn")
+    return unsupportedAttr("coordinate_transformation_mode",
+                           "value '" + ctm + "'");
+  if (nearestMode != "round_prefer_floor" &&
+      nearestMode != "round_prefer_ceil" && nearestMode != "floor" &&
+      nearestMode != "ceil")
+    return unsupportedAttr("nearest_mode", "value '" + nearestMode + "'");
+  Value x = input(0);
+  if (!isFloat(x))
+    return nodeError() << "only floating-point inputs are supported",
+           failure();
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t r = xs.size();
+  SmallVector<double> scales;
+  SmallVector<int64_t> outShape;
+  const ConstTensor *scalesT = constInput(2);
+  const ConstTensor *sizesT = constInput(3);
+  if ((hasInput(2) && !scalesT) || (hasInput(3) && !sizesT))
+    return nodeError() << "scales and sizes must be constants", failure();
+  if (sizesT && sizesT->numElements() > 0) {
+    SmallVector<int64_t> sizes = *sizesT->asInts();
+    if (int64_t(sizes.size()) != r)
+      return nodeError() << "sizes must have one value per dim", failure();
+    outShape = sizes;
+    for (int64_t d = 0; d < r; ++d)
+      scales.push_back(double(float(sizes[d]) / float(xs[d])));
+  } else if (scalesT && scalesT->numElements() > 0) {
+    std::optional<SmallVector<double>> sc = scalesT->asDoubles();
+    if (!sc || int64_t(sc->size()) != r)
+      return nodeError() << "scales must have one value per dim", failure();
+    scales = *sc;
+    for (int64_t d = 0; d < r; ++d)
+      outShape.push_back(int64_t(std::floor(float(xs[d]) * float(scales[d]))));
+  } else {
+    return nodeError() << "needs scales or sizes", failure();
+  }
+  // Source coordinate of each output position, per resized dim, in float as
+  // the ONNX reference does.
+  auto source = [&](int64_t d, int64_t o) -> float {
+    float scale = float(scales[d]);
+    float in = float(xs[d]), out = float(outShape[d]), xo = float(o);
+    if (ctm == "half_pixel")
+      return (xo + 0.5f) / scale - 0.5f;
+    if (ctm == "pytorch_half_pixel")
+      return out > 1 ? (xo + 0.5f) / scale - 0.5f : 0.0f;
+    // The reference uses the unrounded resized length in * scale here.
+    float resizedLen = in * scale;
+    if (ctm == "align_corners")
+      return out == 1 ? 0.0f : xo * (in - 1) / (resizedLen - 1);
+    if (ctm == "asymmetric")
+      return xo / scale;
+    return (xo + 0.5f) / scale; // tf_half_pixel_for_nn
+  };
+  SmallVector<int64_t> resized;
+  SmallVector<Value> tables;
+  for (int64_t d = 0; d < r; ++d) {
+    if (outShape[d] == xs[d] && scales[d] == 1.0)
+      continue;
+    resized.push_back(d);
+    SmallVector<int64_t> i0, i1;
+    SmallVector<double> w1;
+    for (int64_t o = 0; o < outShape[d]; ++o) {
+      float c = source(d, o);
+      if (mode == "nearest") {
+        float f = std::floor(c);
+        int64_t n;
+        if (nearestMode == "floor")
+          n = int64_t(f);
+        else if (nearestMode == "ceil")
+          n = int64_t(std::ceil(c));
+        else if (c - f == 0.5f)
+          n = int64_t(nearestMode == "round_prefer_floor" ? f : f + 1);
+        else
+          n = int64_t(std::round(c));
+        i0.push_back(std::clamp<int64_t>(n, 0, xs[d] - 1));
+      } else {
+        c = std::clamp(c, 0.0f, float(xs[d] - 1));
+        int64_t lo = int64_t(std::floor(c));
+        i0.push_back(lo);
+        i1.push_back(std::min<int64_t>(lo + 1, xs[d] - 1));
+        w1.push_back(c - float(lo));
+      }
+    }
+    std::string base = nodeName + "_" + std::to_string(d);
+    tables.push_back(materialize(ConstTensor::fromInts({outShape[d]}, i0),
+                                 base + "_index", loc));
+    if (mode == "linear") {
+      tables.push_back(materialize(ConstTensor::fromInts({outShape[d]}, i1),
+                                   base + "_index1", loc));
+      tables.push_back(castTo(
+          materialize(*ConstTensor::fromDoubles(onnx::TensorProto::FLOAT,
+                                                {outShape[d]}, w1),
+                      base + "_weight", loc),
+          elemOf(x)));
+    }
+  }
+  if (resized.empty()) {
+    setOutput(0, x);
+    return success();
+  }
+  int64_t perDim = mode == "linear" ? 3 : 1;
+  SmallVector<AffineMap> maps;
+  for (int64_t d : resized)
+    for (int64_t k = 0; k < perDim; ++k)
+      maps.push_back(AffineMap::get(r, 0, {getAffineDimExpr(d, ctx)}, ctx));
+  maps.push_back(b.getMultiDimIdentityMap(r));
+  Value init = empty(outShape, elemOf(x));
+  bool linear = mode == "linear";
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, tables, ValueRange{init}, maps,
+          SmallVector<utils::IteratorType>(r, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nl, ValueRange a) {
+            auto idx = [&](Value v) -> Value {
+              return arith::IndexCastOp::create(nb, nl, nb.getIndexType(), v);
+            };
+            SmallVector<Value> base;
+            for (int64_t d = 0; d < r; ++d)
+              base.push_back(linalg::IndexOp::create(nb, nl, d));
+            int64_t k = resized.size();
+            Value acc;
+            for (int64_t corner = 0; corner < (linear ? (1 << k) : 1);
+                 ++corner) {
+              SmallVector<Value> coords(base);
+              Value weight;
+              for (int64_t j = 0; j < k; ++j) {
+                bool hi = linear && ((corner >> j) & 1);
+                coords[resized[j]] = idx(a[j * perDim + (hi ? 1 : 0)]);
+                if (!linear)
+                  continue;
+                Value w = a[j * perDim + 2];
+                if (!hi)
+                  w = arith::SubFOp::create(
+                      nb, nl,
+                      arith::ConstantOp::create(
+                          nb, nl, nb.getFloatAttr(w.getType(), 1.0)),
+                      w);
+                weight =
+                    weight ? Value(arith::MulFOp::create(nb, nl, weight, w))
+                           : w;
+              }
+              Value v = tensor::ExtractOp::create(nb, nl, x, coords);
+              if (linear)
+                v = arith::MulFOp::create(nb, nl, v, weight);
+              acc = acc ? Value(arith::AddFOp::create(nb, nl, acc, v)) : v;
+            }
+            linalg::YieldOp::create(nb, nl, acc);
+          })
+          .getResult(0);
+  setOutput(0, result);
   return success();
 }
 
