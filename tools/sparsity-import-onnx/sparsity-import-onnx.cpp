@@ -45,7 +45,7 @@ static cl::list<std::string>
 
 static cl::opt<int64_t>
     batch("batch", cl::desc("Value of a dynamic first input dimension"),
-          cl::init(-1), cl::cat(importCategory));
+          cl::value_desc("N"), cl::init(-1), cl::cat(importCategory));
 
 static cl::list<std::string> constInputs(
     "const-input",
@@ -54,8 +54,9 @@ static cl::list<std::string> constInputs(
     cl::value_desc("[NAME=]tensor.pb"), cl::cat(importCategory));
 
 static cl::opt<std::string>
-    entryName("entry", cl::desc("Name of the entry function"),
-              cl::init("main"), cl::cat(importCategory));
+    entryName("entry", cl::desc("Name of the entry function (default: main)"),
+              cl::value_desc("name"), cl::init("main"),
+              cl::cat(importCategory));
 
 static cl::opt<bool>
     tensorToNpy("tensor-to-npy",
@@ -73,6 +74,14 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions({&importCategory, &getColorCategory()});
+  // The printing flags that matter for imported models stay visible.
+  auto &registered = cl::getRegisteredOptions();
+  for (StringRef name : {"mlir-print-debuginfo", "mlir-print-local-scope",
+                         "mlir-print-op-generic",
+                         "mlir-elide-elementsattrs-if-larger",
+                         "mlir-elide-resource-strings-if-larger"})
+    if (cl::Option *opt = registered.lookup(name))
+      opt->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv,
                               "sparsity-mlir ONNX importer: ONNX model to "
                               "linalg-on-tensors MLIR\n");
