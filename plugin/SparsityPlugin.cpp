@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Pipelines/Pipelines.h"
 #include "sparsity-mlir/Registration/Registration.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -16,19 +17,23 @@
 
 using namespace mlir;
 
-/// Entry point of --load-dialect-plugin. Registers the passes too, so that
-/// one flag is enough to use the whole extension.
+/// Entry point of --load-dialect-plugin. Registers the passes and pipelines
+/// too, so that one flag is enough to use the whole extension.
 extern "C" LLVM_ATTRIBUTE_WEAK DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "SparsityMLIR", LLVM_VERSION_STRING,
           [](DialectRegistry *registry) {
             sparsity::registerSparsityDialects(*registry);
             sparsity::registerSparsityPasses();
+            sparsity::registerSparsityPipelines();
           }};
 }
 
 /// Entry point of --load-pass-plugin.
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "SparsityMLIRPasses", LLVM_VERSION_STRING,
-          []() { sparsity::registerSparsityPasses(); }};
+          []() {
+            sparsity::registerSparsityPasses();
+            sparsity::registerSparsityPipelines();
+          }};
 }

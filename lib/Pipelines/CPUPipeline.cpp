@@ -84,9 +84,15 @@ void sparsity::buildCPUPipeline(OpPassManager &pm,
 }
 
 void sparsity::registerSparsityPipelines() {
-  PassPipelineRegistration<CPUPipelineOptions>(
-      "sparsity-cpu-pipeline",
-      "The default CPU pipeline of sparsity-run: strip sparsity annotations, "
-      "bufferize, lower linalg to loops and convert to the LLVM dialect",
-      buildCPUPipeline);
+  // Once per process: the mlir-opt plugin's two entry points both call this.
+  static bool registered = [] {
+    PassPipelineRegistration<CPUPipelineOptions>(
+        "sparsity-cpu-pipeline",
+        "The default CPU pipeline of sparsity-run: strip sparsity "
+        "annotations, bufferize, lower linalg to loops and convert to the "
+        "LLVM dialect",
+        buildCPUPipeline);
+    return true;
+  }();
+  (void)registered;
 }
