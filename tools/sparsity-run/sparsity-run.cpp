@@ -260,21 +260,23 @@ struct Program {
 };
 
 /// Parses `file` and checks that `entry` exists and has a supported
-/// signature. Reports errors and returns failure.
+/// signature. Reports errors (read and parse errors prefixed by `flag`, e.g.
+/// "--compare: ") and returns failure.
 LogicalResult loadProgram(MLIRContext &ctx, StringRef file, StringRef entry,
-                          Program &prog) {
+                          Program &prog, StringRef flag = "") {
   prog.file = file.str();
   prog.entry = entry.str();
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> buf = openInputFile(file, &errorMessage);
   if (!buf)
-    return fail("cannot read '" + file + "': " + errorMessage), failure();
+    return fail(flag + "cannot read '" + file + "': " + errorMessage),
+           failure();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &ctx);
   prog.module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
   if (!prog.module)
-    return fail("cannot parse '" + file + "'"), failure();
+    return fail(flag + "cannot parse '" + file + "'"), failure();
 
   auto fn = prog.module->lookupSymbol<func::FuncOp>(entry);
   if (!fn) {
@@ -784,7 +786,7 @@ int runMain() {
   if (refMlir) {
     std::string refEntry =
         refEntryName.getNumOccurrences() ? refEntryName : entryName;
-    if (failed(loadProgram(ctx, *refMlir, refEntry, ref)))
+    if (failed(loadProgram(ctx, *refMlir, refEntry, ref, "--compare: ")))
       return kError;
     auto sameTypes = [](ArrayRef<TensorSpec> a, ArrayRef<TensorSpec> b) {
       return a.size() == b.size() &&

@@ -98,6 +98,14 @@
 // MIXED: error: --compare: give either one .mlir reference or .npy files, not both
 // MIXED: exit code: 2
 
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --compare=%t/missing.mlir | FileCheck %s --check-prefix=REFMISSING
+// REFMISSING: error: --compare: cannot read '{{.*}}missing.mlir': {{[Nn]}}o such file or directory
+// REFMISSING: exit code: 2
+
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --compare=%S/Inputs/signatures.mlir --ref-entry=nope | FileCheck %s --check-prefix=REFENTRY
+// REFENTRY: error: {{.*}}signatures.mlir: no function '@nope' to run
+// REFENTRY: exit code: 2
+
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --compare=%t/missing.npy | FileCheck %s --check-prefix=CMPMISSING
 // CMPMISSING: error: --compare: cannot read '{{.*}}missing.npy'
 // CMPMISSING: exit code: 2
