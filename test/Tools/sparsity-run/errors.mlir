@@ -139,3 +139,11 @@
 // RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --rtol=-1 | FileCheck %s --check-prefix=TOL
 // TOL: error: --rtol and --atol must be non-negative
 // TOL: exit code: 2
+
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --opt-level=7 | FileCheck %s --check-prefix=OPT
+// OPT: error: --opt-level must be 0, 1, 2 or 3
+// OPT: exit code: 2
+
+// RUN: sh %S/Inputs/exit-code.sh sparsity-run %S/Inputs/signatures.mlir --entry=ok --shared-libs=%t/missing.so | FileCheck %s --check-prefix=LIBS
+// LIBS: error: --shared-libs: cannot find '{{.*}}missing.so'
+// LIBS: exit code: 2

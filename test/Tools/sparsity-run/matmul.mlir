@@ -13,6 +13,13 @@
 // CHECK: out0: tensor<2x2xf32> = [58, 64, 139, 154]
 // CHECK: out0 (tensor<2x2xf32>) vs '{{.*}}expected.npy': match (max abs err 0, max rel err 0; rtol 0.0001, atol 1e-05)
 
+// The same values without LLVM optimization, and at -O3.
+// RUN: sparsity-run %s --input=%t/a.npy --input=%t/b.npy --print-outputs \
+// RUN:   --opt-level=0 | FileCheck %s --check-prefix=O0
+// RUN: sparsity-run %s --input=%t/a.npy --input=%t/b.npy --print-outputs \
+// RUN:   --opt-level=3 | FileCheck %s --check-prefix=O0
+// O0: out0: tensor<2x2xf32> = [58, 64, 139, 154]
+
 // The written file, read back by an independent reader.
 // RUN: %python %S/Inputs/npy.py dump %t/out/out0.npy | FileCheck %s --check-prefix=DUMP
 // DUMP: <f4 (2, 2): 58 64 139 154
