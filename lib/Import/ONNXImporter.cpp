@@ -331,7 +331,7 @@ Value Importer::materialize(const ConstTensor &t, StringRef name,
     value = DenseElementsAttr::getFromRawBuffer(type, t.data);
   } else {
     value = DenseResourceElementsAttr::get(
-        type, sanitizeResourceName(name),
+        type, sanitizeResourceName(t.name.empty() ? name : StringRef(t.name)),
         HeapAsmResourceBlob::allocateAndCopyWithAlign(
             t.data, std::max<size_t>(t.elementSize(), alignof(uint64_t))));
   }
@@ -632,6 +632,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;
     }
+    t.name = init.name();
     consts[init.name()] = std::move(t);
   }
 
@@ -834,12 +835,14 @@ LogicalResult Importer::tryFold(bool &folded) {
   auto done = [&](std::optional<ConstTensor> r) {
     if (!r)
       return;
+    if (t != "Identity")
+      r->name.clear();
     setConstOutput(0, std::move(*r));
     folded = true;
   };
 
   if (t == "Identity") {
-    done(x);
+    done(x); // Keeps the weight's name.
   } else if (t == "Unsqueeze" || t == "Squeeze" || t == "Reshape") {
     // Delegate the shape computation; only the data is copied.
     SmallVector<int64_t> axes =

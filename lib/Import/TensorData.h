@@ -31,6 +31,9 @@ struct ConstTensor {
   int32_t dtype = onnx::TensorProto::FLOAT;
   SmallVector<int64_t> shape;
   std::vector<char> data;
+  /// Name of the weight it came from (initializer, Constant output), kept
+  /// through folds that only forward it; empty for computed values.
+  std::string name;
 
   int64_t numElements() const;
   size_t elementSize() const;
