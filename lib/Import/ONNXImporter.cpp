@@ -133,6 +133,10 @@ private:
                                  : " to " + std::to_string(maxCount))
                          << " inputs, got " << n,
              failure();
+    for (int i = 0; i < minCount; ++i)
+      if (!hasInput(i))
+        return nodeError() << "required input " << i << " is missing",
+               failure();
     return success();
   }
 
@@ -830,6 +834,14 @@ LogicalResult Importer::tryFold(bool &folded) {
       return success();
     ins.push_back(c);
   }
+  // Index operands (shapes, axes, indices, slice bounds) must be integers.
+  if (t == "Unsqueeze" || t == "Squeeze" || t == "Reshape" || t == "Gather" ||
+      t == "Slice")
+    for (size_t i = 1; i < ins.size(); ++i)
+      if (ins[i] && !ins[i]->asInts())
+        return success();
+  if (!ins[0])
+    return success();
   const ConstTensor &x = *ins[0];
   SmallVector<double> xv = *x.asDoubles();
   auto done = [&](std::optional<ConstTensor> r) {
@@ -871,8 +883,11 @@ LogicalResult Importer::tryFold(bool &folded) {
       for (int64_t &a : axes)
         a = a < 0 ? a + rank : a;
       llvm::sort(axes);
-      for (int64_t a : axes)
-        shape.insert(shape.begin() + std::min<int64_t>(a, shape.size()), 1);
+      for (int64_t a : axes) {
+        if (a < 0 || a > int64_t(shape.size()))
+          return success(); // Let the regular conversion report it.
+        shape.insert(shape.begin() + a, 1);
+      }
     } else {
       SmallVector<int64_t> kept;
       for (auto [i, d] : llvm::enumerate(x.shape)) {
@@ -923,6 +938,10 @@ LogicalResult Importer::tryFold(bool &folded) {
     if (x.shape.size() != 1 || !ins[1] || !ins[2])
       return success();
     int64_t n = x.shape[0];
+    if (ins[1]->numElements() != 1 || ins[2]->numElements() != 1 ||
+        (ins.size() > 3 && ins[3] && ins[3]->numElements() != 1) ||
+        (ins.size() > 4 && ins[4] && ins[4]->numElements() != 1))
+      return success();
     int64_t start = (*ins[1]->asInts())[0], end = (*ins[2]->asInts())[0];
     int64_t step = ins.size() > 4 && ins[4] ? (*ins[4]->asInts())[0] : 1;
     if (step != 1)
@@ -1475,6 +1494,8 @@ LogicalResult Importer::convertPool(bool isMax) {
                                 "kernel_shape", "pads", "strides"}))) {
     return failure();
   }
+  if (failed(checkInputs(1, 1)))
+    return failure();
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   if (!isFloat(x))
@@ -1589,7 +1610,7 @@ LogicalResult Importer::convertPool(bool isMax) {
 }
 
 LogicalResult Importer::convertGlobalPool(bool isMax) {
-  if (failed(checkAttrs({})))
+  if (failed(checkAttrs({})) || failed(checkInputs(1, 1)))
     return failure();
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
@@ -2064,6 +2085,8 @@ LogicalResult Importer::convertIdentity() {
   } else if (failed(checkAttrs({}))) {
     return failure();
   }
+  if (failed(checkInputs(1, node->op_type() == "Dropout" ? 3 : 1)))
+    return failure();
   setOutput(0, input(0));
   return success();
 }
@@ -2097,7 +2120,7 @@ LogicalResult Importer::convertConstant() {
 }
 
 LogicalResult Importer::convertShape() {
-  if (failed(checkAttrs({"start", "end"})))
+  if (failed(checkAttrs({"start", "end"})) || failed(checkInputs(1, 1)))
     return failure();
   ArrayRef<int64_t> s = hasInput(0) && consts.count(node->input(0))
                             ? ArrayRef<int64_t>(consts[node->input(0)].shape)
@@ -2116,7 +2139,7 @@ LogicalResult Importer::convertShape() {
 }
 
 LogicalResult Importer::convertConstantOfShape() {
-  if (failed(checkAttrs({"value"})))
+  if (failed(checkAttrs({"value"})) || failed(checkInputs(1, 1)))
     return failure();
   FailureOr<SmallVector<int64_t>> shape = constInts(0, "input");
   if (failed(shape))
