@@ -85,6 +85,13 @@ static cl::opt<std::string>
                        "(DIR is created when missing)"),
               cl::value_desc("DIR"), cl::cat(runCategory));
 
+static cl::opt<std::string> saveInputsDir(
+    "save-inputs",
+    cl::desc("Write the arguments the entry function ran on (random or read) "
+             "to DIR/in0.npy, DIR/in1.npy, ... so that another runtime can "
+             "be fed the same values (DIR is created when missing)"),
+    cl::value_desc("DIR"), cl::cat(runCategory));
+
 static cl::list<std::string> compareFiles(
     "compare",
     cl::desc("Compare the results with a reference: either one .mlir file, "
@@ -630,14 +637,14 @@ LogicalResult checkArray(const NpyArray &array, const TensorSpec &spec,
          failure();
 }
 
-/// Writes result i to `--output-dir`/out<i>.npy: every file goes to a
-/// temporary file first, and only when all are complete are they renamed
-/// into place, so an error leaves no partial file and no partial set.
-LogicalResult writeOutputs(const Signature &sig,
-                           ArrayRef<std::unique_ptr<HostBuffer>> outputs) {
-  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-    return fail("--output-dir: cannot create '" + outputDir +
-                "': " + ec.message()),
+/// Writes array i to `dir`/<stem><i>.npy (for the flag `flag`): every file
+/// goes to a temporary file first, and only when all are complete are they
+/// renamed into place, so an error leaves no partial file and no partial set.
+LogicalResult writeArrays(StringRef flag, const std::string &dir,
+                          StringRef stem, ArrayRef<TensorSpec> specs,
+                          ArrayRef<std::unique_ptr<HostBuffer>> arrays) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return fail(flag + ": cannot create '" + dir + "': " + ec.message()),
            failure();
   SmallVector<llvm::sys::fs::TempFile> temps;
   SmallVector<std::string> paths;
@@ -645,14 +652,14 @@ LogicalResult writeOutputs(const Signature &sig,
     for (llvm::sys::fs::TempFile &t : temps)
       llvm::consumeError(t.discard());
   };
-  for (auto [i, spec] : llvm::enumerate(sig.results)) {
-    llvm::SmallString<128> path(outputDir);
-    llvm::sys::path::append(path, "out" + llvm::Twine(i) + ".npy");
+  for (auto [i, spec] : llvm::enumerate(specs)) {
+    llvm::SmallString<128> path(dir);
+    llvm::sys::path::append(path, stem + llvm::Twine(i) + ".npy");
     llvm::Expected<llvm::sys::fs::TempFile> temp =
         llvm::sys::fs::TempFile::create(path + "-%%%%%%.tmp");
     if (!temp) {
       discardAll();
-      return fail("--output-dir: cannot write '" + path +
+      return fail(flag + ": cannot write '" + path +
                   "': " + llvm::toString(temp.takeError())),
              failure();
     }
@@ -660,13 +667,13 @@ LogicalResult writeOutputs(const Signature &sig,
     paths.push_back(path.str().str());
     llvm::raw_fd_ostream os(temps.back().FD, /*shouldClose=*/false);
     writeNpy(os, spec.dtype, spec.shape,
-             ArrayRef<uint8_t>(outputs[i]->data(), outputs[i]->bytes()));
+             ArrayRef<uint8_t>(arrays[i]->data(), arrays[i]->bytes()));
     os.flush();
     if (os.has_error()) {
       std::string msg = os.error().message();
       os.clear_error();
       discardAll();
-      return fail("--output-dir: cannot write '" + path + "': " + msg),
+      return fail(flag + ": cannot write '" + path + "': " + msg),
              failure();
     }
   }
@@ -677,7 +684,7 @@ LogicalResult writeOutputs(const Signature &sig,
         llvm::consumeError(temps[j].discard());
       for (size_t j = 0; j < i; ++j)
         llvm::sys::fs::remove(paths[j]);
-      return fail("--output-dir: cannot write '" + paths[i] + "': " + msg),
+      return fail(flag + ": cannot write '" + paths[i] + "': " + msg),
              failure();
     }
   }
@@ -805,6 +812,9 @@ int runMain() {
   if (!outputDir.empty() && llvm::sys::fs::exists(outputDir) &&
       !llvm::sys::fs::is_directory(outputDir))
     return fail("--output-dir: '" + outputDir + "' is not a directory");
+  if (!saveInputsDir.empty() && llvm::sys::fs::exists(saveInputsDir) &&
+      !llvm::sys::fs::is_directory(saveInputsDir))
+    return fail("--save-inputs: '" + saveInputsDir + "' is not a directory");
 
   if (failed(compileProgram(prog)) || (refMlir && failed(compileProgram(ref))))
     return kError;
@@ -835,7 +845,13 @@ int runMain() {
     }
   }
 
-  if (!outputDir.empty() && failed(writeOutputs(sig, outputs)))
+  if (!saveInputsDir.empty() &&
+      failed(writeArrays("--save-inputs", saveInputsDir, "in", sig.args,
+                         inputs)))
+    return kError;
+  if (!outputDir.empty() &&
+      failed(writeArrays("--output-dir", outputDir, "out", sig.results,
+                         outputs)))
     return kError;
 
   bool allMatch = true;
