@@ -1100,11 +1100,25 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
                                               ValueRange{xp, wt},
                                               ValueRange{init}, attrs)
                    .getResult(0);
+    else if (spatial == 3)
+      result = linalg::Conv3DNcdhwFcdhwOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
+                   ValueRange{init}, attrs)
+                   .getResult(0);
     else
       result = linalg::Conv2DNchwFchwOp::create(
                    b, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
                    ValueRange{init}, attrs)
                    .getResult(0);
+  } else if (g == c && m == c && spatial == 3) {
+    // Depthwise 3-D, multiplier 1: weight [C,1,KD,KH,KW] -> [C,KD,KH,KW].
+    ArrayRef<int64_t> k = shapeOf(wt);
+    Value w4 = reshape(wt, {c, k[2], k[3], k[4]});
+    Value init = initFor(outShape, bias, bcastDims);
+    result = linalg::DepthwiseConv3DNcdhwCdhwOp::create(
+                 b, loc, TypeRange{init.getType()}, ValueRange{xp, w4},
+                 ValueRange{init}, attrs)
+                 .getResult(0);
   } else if (g == c && m == c) {
     // Depthwise, multiplier 1: weight [C,1,KH,KW] -> [C,KH,KW].
     Value w3 = reshape(wt, {c, shapeOf(wt)[2], shapeOf(wt)[3]});
@@ -1143,9 +1157,9 @@ LogicalResult Importer::convertConv() {
     return nodeError() << "only floating-point convolutions of one element "
                           "type are supported",
            failure();
-  if (xs.size() != 3 && xs.size() != 4)
-    return nodeError() << "only 1-D and 2-D convolutions are supported (input "
-                          "rank "
+  if (xs.size() < 3 || xs.size() > 5)
+    return nodeError() << "only 1-D, 2-D and 3-D convolutions are supported "
+                          "(input rank "
                        << xs.size() << ")",
            failure();
   if (ws.size() != xs.size())
@@ -1163,6 +1177,10 @@ LogicalResult Importer::convertConv() {
     return nodeError() << "group " << g << " does not fit " << c
                        << " input channels, weight shape [" << ws[0] << "x"
                        << ws[1] << "x...]",
+           failure();
+  if (spatial == 3 && g != 1 && !(g == c && m == c))
+    return nodeError() << "grouped 3-D convolutions (other than depthwise) "
+                          "are not supported",
            failure();
   FailureOr<Window> w = computeWindow(xs.drop_front(2), kernel, false);
   if (failed(w))
@@ -1198,12 +1216,16 @@ LogicalResult Importer::convertConvTranspose() {
     return nodeError() << "only floating-point convolutions of one element "
                           "type are supported",
            failure();
-  if ((xs.size() != 3 && xs.size() != 4) || ws.size() != xs.size())
-    return nodeError() << "only 1-D and 2-D transposed convolutions are "
+  if (xs.size() < 3 || xs.size() > 5 || ws.size() != xs.size())
+    return nodeError() << "only 1-D, 2-D and 3-D transposed convolutions are "
                           "supported",
            failure();
   int64_t r = xs.size() - 2;
   int64_t n = xs[0], c = xs[1], g = attrInt("group", 1);
+  if (r == 3 && g != 1 && !(g == c && ws[1] == 1))
+    return nodeError() << "grouped 3-D transposed convolutions (other than "
+                          "depthwise) are not supported",
+           failure();
   if (g < 1 || c % g != 0 || ws[0] != c)
     return nodeError() << "weight shape does not fit " << c
                        << " input channels and group " << g,
@@ -1501,8 +1523,9 @@ LogicalResult Importer::convertPool(bool isMax) {
   if (!isFloat(x))
     return nodeError() << "only floating-point pooling is supported",
            failure();
-  if (xs.size() != 3 && xs.size() != 4)
-    return nodeError() << "only 1-D and 2-D pooling is supported (input rank "
+  if (xs.size() < 3 || xs.size() > 5)
+    return nodeError() << "only 1-D, 2-D and 3-D pooling is supported (input "
+                          "rank "
                        << xs.size() << ")",
            failure();
   SmallVector<int64_t> kernel = attrInts("kernel_shape");
@@ -1532,7 +1555,22 @@ LogicalResult Importer::convertPool(bool isMax) {
   SmallVector<Value> ins = {xp, window};
   SmallVector<Type> types = {init.getType()};
   Value r;
-  if (isMax && spatial == 2)
+  if (spatial == 3) {
+    // Upstream has 3-D pooling in NDHWC only: transpose around it.
+    Value xt = transpose(xp, {0, 2, 3, 4, 1});
+    SmallVector<int64_t> cl = {outShape[0], outShape[2], outShape[3],
+                               outShape[4], outShape[1]};
+    Value initT = isMax ? filled(cl, elem, lowest(elem)) : filled(cl, elem, 0.0);
+    SmallVector<Value> insT = {xt, window};
+    SmallVector<Type> typesT = {initT.getType()};
+    Value rt = isMax ? linalg::PoolingNdhwcMaxOp::create(
+                           b, loc, typesT, insT, ValueRange{initT}, attrs)
+                           .getResult(0)
+                     : linalg::PoolingNdhwcSumOp::create(
+                           b, loc, typesT, insT, ValueRange{initT}, attrs)
+                           .getResult(0);
+    r = transpose(rt, {0, 4, 1, 2, 3});
+  } else if (isMax && spatial == 2)
     r = linalg::PoolingNchwMaxOp::create(b, loc, types, ins, ValueRange{init},
                                          attrs)
             .getResult(0);
@@ -1580,15 +1618,17 @@ LogicalResult Importer::convertPool(bool isMax) {
       counts1d[i].push_back(cnt);
     }
   }
-  SmallVector<double> divisors;
-  if (spatial == 1) {
-    for (int64_t c0 : counts1d[0])
-      divisors.push_back(std::max<int64_t>(c0, 1));
-  } else {
-    for (int64_t c0 : counts1d[0])
-      for (int64_t c1 : counts1d[1])
-        divisors.push_back(std::max<int64_t>(c0 * c1, 1));
+  // Row-major product of the per-dim counts.
+  SmallVector<double> divisors = {1.0};
+  for (int64_t i = 0; i < spatial; ++i) {
+    SmallVector<double> next;
+    for (double d : divisors)
+      for (int64_t c0 : counts1d[i])
+        next.push_back(d * double(c0));
+    divisors = std::move(next);
   }
+  for (double &d : divisors)
+    d = std::max(d, 1.0);
   bool uniform = llvm::all_equal(divisors);
   Value div;
   if (uniform) {
