@@ -13,7 +13,15 @@ PACKAGES=(
   cmake ninja-build libgtest-dev libgmock-dev python3
   # ONNX importer: libonnx, protobuf and protoc; ONNX backend test data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  # scripts/onnx-testdata.py reads the test data's tensors.
+  python3-onnx python3-numpy
 )
+
+# Node.js runs the ONNX Runtime oracle (npm onnxruntime-node). Debian's
+# packages only when no node/npm is installed already (a Node.js package
+# from elsewhere may bundle npm and conflict with Debian's npm).
+command -v node > /dev/null || PACKAGES+=(nodejs)
+command -v npm > /dev/null || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

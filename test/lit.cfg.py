@@ -2,6 +2,7 @@
 # lit configuration of sparsity-mlir.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -19,6 +20,8 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%sparsity_src_root", config.sparsity_src_root))
 config.substitutions.append(("%sparsity_obj_root", config.sparsity_obj_root))
 config.substitutions.append(("%sparsity_libs", config.sparsity_lib_dir))
+config.substitutions.append(
+    ("%models", os.path.join(config.sparsity_src_root, "models", "tiny")))
 # Longer names first: lit substitutes in order, and %cmake is a prefix of
 # %cmake_generator.
 config.substitutions.append(("%cmake_generator", config.cmake_generator))
@@ -51,6 +54,13 @@ else:
     config.available_features.add("plain-build")
 if os.path.exists(upstream_mlir_opt):
     config.available_features.add("upstream-mlir-opt")
+# ONNX Runtime (npm onnxruntime-node in scripts/ort, installed by
+# scripts/test.sh) as an independent oracle; without it those tests are
+# reported unsupported, never passed.
+if shutil.which("node") and os.path.isdir(os.path.join(
+        config.sparsity_src_root, "scripts", "ort", "node_modules",
+        "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
