@@ -56,6 +56,15 @@ int64_t product(ArrayRef<int64_t> shape) {
   return n;
 }
 
+/// Unsigned ONNX integers have no faithful signless form for the ops that
+/// depend on signedness (Div, Max, Min, comparisons, widening casts).
+bool isUnsignedType(int32_t dtype) {
+  return dtype == onnx::TensorProto::UINT8 ||
+         dtype == onnx::TensorProto::UINT16 ||
+         dtype == onnx::TensorProto::UINT32 ||
+         dtype == onnx::TensorProto::UINT64;
+}
+
 /// Resource keys must print as bare identifiers: keep [A-Za-z0-9_.].
 std::string sanitizeResourceName(StringRef name) {
   std::string out;
@@ -632,7 +641,9 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   for (const onnx::TensorProto &init : graph.initializer()) {
     ConstTensor t;
     std::string error;
-    if (failed(decodeTensor(init, t, error))) {
+    if (succeeded(decodeTensor(init, t, error)) && isUnsignedType(t.dtype))
+      error = "element type " + onnxTypeName(t.dtype) + " is not supported";
+    if (!error.empty()) {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;
     }
@@ -654,8 +665,9 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     std::string error;
     if (!proto.ParseFromString(entry.second))
       error = "not a valid onnx.TensorProto";
-    else
-      (void)decodeTensor(proto, t, error);
+    else if (succeeded(decodeTensor(proto, t, error)) &&
+             isUnsignedType(t.dtype))
+      error = "element type " + onnxTypeName(t.dtype) + " is not supported";
     if (!error.empty()) {
       emitError(loc) << "--const-input '" << name << "': " << error;
       return nullptr;
@@ -675,7 +687,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       return nullptr;
     }
     Type elem = mlirElementType(ctx, in.type().tensor_type().elem_type());
-    if (!elem) {
+    if (!elem || isUnsignedType(in.type().tensor_type().elem_type())) {
       emitError(loc) << "graph input '" << in.name() << "' has element type "
                      << onnxTypeName(in.type().tensor_type().elem_type())
                      << ", which is not supported";
@@ -2098,7 +2110,7 @@ LogicalResult Importer::convertCast() {
   if (failed(checkAttrs({"to", "saturate"})) || failed(checkInputs(1, 1)))
     return failure();
   Type to = mlirElementType(ctx, attrInt("to", 0));
-  if (!to)
+  if (!to || isUnsignedType(attrInt("to", 0)))
     return unsupportedAttr("to", "target type " +
                                      onnxTypeName(attrInt("to", 0)));
   setOutput(0, castTo(input(0), to));
@@ -2141,6 +2153,8 @@ LogicalResult Importer::convertConstant() {
     std::string error;
     if (failed(decodeTensor(a.t(), t, error)))
       return nodeError() << "attribute 'value': " << error, failure();
+    if (isUnsignedType(t.dtype))
+      return unsupportedAttr("value", "element type " + onnxTypeName(t.dtype));
   } else if (name == "value_float") {
     t = *ConstTensor::fromDoubles(onnx::TensorProto::FLOAT, {}, {a.f()});
   } else if (name == "value_floats") {
@@ -2189,7 +2203,7 @@ LogicalResult Importer::convertConstantOfShape() {
   if (const onnx::AttributeProto *a = attr("value")) {
     std::string error;
     if (failed(decodeTensor(a->t(), value, error)) ||
-        value.numElements() != 1)
+        value.numElements() != 1 || isUnsignedType(value.dtype))
       return unsupportedAttr("value", error.empty() ? "expected one element"
                                                     : error);
   }
