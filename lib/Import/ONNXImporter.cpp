@@ -284,7 +284,7 @@ private:
   LogicalResult convertIdentity();
   LogicalResult convertConstant();
   LogicalResult convertClip();
-  LogicalResult convertSoftmax();
+  LogicalResult convertSoftmax(bool log);
   LogicalResult convertSqueeze(bool unsqueeze);
   LogicalResult convertSlice();
   LogicalResult convertGather();
@@ -792,8 +792,8 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
     return convertConstant();
   if (t == "Clip")
     return convertClip();
-  if (t == "Softmax")
-    return convertSoftmax();
+  if (t == "Softmax" || t == "LogSoftmax")
+    return convertSoftmax(t == "LogSoftmax");
   if (t == "Squeeze" || t == "Unsqueeze")
     return convertSqueeze(t == "Unsqueeze");
   if (t == "Slice")
@@ -2744,7 +2744,7 @@ LogicalResult Importer::convertReduce(StringRef opType) {
   return success();
 }
 
-LogicalResult Importer::convertSoftmax() {
+LogicalResult Importer::convertSoftmax(bool log) {
   if (failed(checkAttrs({"axis"})) || failed(checkInputs(1, 1)))
     return failure();
   Value x = input(0);
@@ -2783,11 +2783,22 @@ LogicalResult Importer::convertSoftmax() {
                        return arith::AddFOp::create(nb, nl, a[0], a[1])
                            .getResult();
                      });
-  Value y = elementwise({e, sum}, elem, shapeOf(in),
-                        [](OpBuilder &nb, Location nl, ValueRange a) {
-                          return arith::DivFOp::create(nb, nl, a[0], a[1])
-                              .getResult();
-                        });
+  // Softmax: e / sum; LogSoftmax: (x - max) - log(sum).
+  Value y = log ? elementwise({in, mx, sum}, elem, shapeOf(in),
+                              [](OpBuilder &nb, Location nl, ValueRange a) {
+                                Value d =
+                                    arith::SubFOp::create(nb, nl, a[0], a[1]);
+                                return arith::SubFOp::create(
+                                           nb, nl, d,
+                                           math::LogOp::create(nb, nl, a[2]))
+                                    .getResult();
+                              })
+                : elementwise({e, sum}, elem, shapeOf(in),
+                              [](OpBuilder &nb, Location nl, ValueRange a) {
+                                return arith::DivFOp::create(nb, nl, a[0],
+                                                             a[1])
+                                    .getResult();
+                              });
   setOutput(0, reshape(y, s));
   return success();
 }
