@@ -21,8 +21,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -330,8 +330,7 @@ private:
 // Constants
 //===----------------------------------------------------------------------===//
 
-Value Importer::materialize(const ConstTensor &t, StringRef name,
-                            Location at) {
+Value Importer::materialize(const ConstTensor &t, StringRef name, Location at) {
   Type elem = mlirElementType(ctx, t.dtype);
   auto type = RankedTensorType::get(t.shape, elem);
   TypedAttr value;
@@ -499,9 +498,8 @@ Value Importer::pad(Value v, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
     lo.push_back(b.getIndexAttr(low[i]));
     hi.push_back(b.getIndexAttr(high[i]));
   }
-  return tensor::PadOp::create(b, loc,
-                               RankedTensorType::get(shape, elemOf(v)), v, lo,
-                               hi, padValue);
+  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, elemOf(v)),
+                               v, lo, hi, padValue);
 }
 
 Value Importer::reduce(Value in, ArrayRef<int64_t> axes, bool keepDims,
@@ -539,34 +537,32 @@ Value Importer::castTo(Value v, Type to) {
   if (from == to)
     return v;
   return elementwise(
-             {v}, to, shapeOf(v),
-             [from, to](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-               Value x = a[0];
-               bool fromF = isa<FloatType>(from), toF = isa<FloatType>(to);
-               if (fromF && toF)
-                 return from.getIntOrFloatBitWidth() <
-                                to.getIntOrFloatBitWidth()
-                            ? Value(arith::ExtFOp::create(nb, nl, to, x))
-                            : Value(arith::TruncFOp::create(nb, nl, to, x));
-               if (fromF)
-                 return arith::FPToSIOp::create(nb, nl, to, x);
-               if (toF) {
-                 if (from.getIntOrFloatBitWidth() == 1)
-                   return arith::UIToFPOp::create(nb, nl, to, x);
-                 return arith::SIToFPOp::create(nb, nl, to, x);
-               }
-               unsigned fw = from.getIntOrFloatBitWidth(),
-                        tw = to.getIntOrFloatBitWidth();
-               if (tw == 1)
-                 return arith::CmpIOp::create(
-                     nb, nl, arith::CmpIPredicate::ne, x,
-                     arith::ConstantOp::create(nb, nl,
-                                               nb.getIntegerAttr(from, 0)));
-               if (fw < tw)
-                 return fw == 1 ? Value(arith::ExtUIOp::create(nb, nl, to, x))
-                                : Value(arith::ExtSIOp::create(nb, nl, to, x));
-               return arith::TruncIOp::create(nb, nl, to, x);
-             });
+      {v}, to, shapeOf(v),
+      [from, to](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value x = a[0];
+        bool fromF = isa<FloatType>(from), toF = isa<FloatType>(to);
+        if (fromF && toF)
+          return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+                     ? Value(arith::ExtFOp::create(nb, nl, to, x))
+                     : Value(arith::TruncFOp::create(nb, nl, to, x));
+        if (fromF)
+          return arith::FPToSIOp::create(nb, nl, to, x);
+        if (toF) {
+          if (from.getIntOrFloatBitWidth() == 1)
+            return arith::UIToFPOp::create(nb, nl, to, x);
+          return arith::SIToFPOp::create(nb, nl, to, x);
+        }
+        unsigned fw = from.getIntOrFloatBitWidth(),
+                 tw = to.getIntOrFloatBitWidth();
+        if (tw == 1)
+          return arith::CmpIOp::create(
+              nb, nl, arith::CmpIPredicate::ne, x,
+              arith::ConstantOp::create(nb, nl, nb.getIntegerAttr(from, 0)));
+        if (fw < tw)
+          return fw == 1 ? Value(arith::ExtUIOp::create(nb, nl, to, x))
+                         : Value(arith::ExtSIOp::create(nb, nl, to, x));
+        return arith::TruncIOp::create(nb, nl, to, x);
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -578,8 +574,7 @@ Importer::graphInputShape(const onnx::ValueInfoProto &info) {
   SmallVector<int64_t> shape;
   const onnx::TypeProto_Tensor &tt = info.type().tensor_type();
   if (!tt.has_shape())
-    return emitError(loc) << "graph input '" << info.name()
-                          << "' has no shape",
+    return emitError(loc) << "graph input '" << info.name() << "' has no shape",
            failure();
   for (int i = 0; i < tt.shape().dim_size(); ++i) {
     const onnx::TensorShapeProto_Dimension &d = tt.shape().dim(i);
@@ -841,7 +836,8 @@ LogicalResult Importer::tryFold(bool &folded) {
       continue;
     }
     const ConstTensor *c = constInput(i);
-    if (!c || c->numElements() > 1024 || c->dtype == onnx::TensorProto::FLOAT16 ||
+    if (!c || c->numElements() > 1024 ||
+        c->dtype == onnx::TensorProto::FLOAT16 ||
         c->dtype == onnx::TensorProto::BFLOAT16)
       return success();
     ins.push_back(c);
@@ -869,9 +865,9 @@ LogicalResult Importer::tryFold(bool &folded) {
     done(x); // Keeps the weight's name.
   } else if (t == "Unsqueeze" || t == "Squeeze" || t == "Reshape") {
     // Delegate the shape computation; only the data is copied.
-    SmallVector<int64_t> axes =
-        opset >= 13 && ins.size() > 1 && ins[1] ? *ins[1]->asInts()
-                                                 : attrInts("axes");
+    SmallVector<int64_t> axes = opset >= 13 && ins.size() > 1 && ins[1]
+                                    ? *ins[1]->asInts()
+                                    : attrInts("axes");
     SmallVector<int64_t> shape(x.shape);
     if (t == "Reshape") {
       if (!ins[1])
@@ -903,10 +899,11 @@ LogicalResult Importer::tryFold(bool &folded) {
     } else {
       SmallVector<int64_t> kept;
       for (auto [i, d] : llvm::enumerate(x.shape)) {
-        bool drop = axes.empty() ? d == 1
-                                 : llvm::is_contained(axes, int64_t(i)) ||
-                                       llvm::is_contained(
-                                           axes, int64_t(i) - int64_t(x.shape.size()));
+        bool drop = axes.empty()
+                        ? d == 1
+                        : llvm::is_contained(axes, int64_t(i)) ||
+                              llvm::is_contained(
+                                  axes, int64_t(i) - int64_t(x.shape.size()));
         if (!drop)
           kept.push_back(d);
       }
@@ -976,14 +973,16 @@ LogicalResult Importer::tryFold(bool &folded) {
     if (!(x.shape == y.shape || (ys && y.shape.size() <= x.shape.size()) ||
           (xs && x.shape.size() <= y.shape.size())))
       return success();
-    ArrayRef<int64_t> shape = xs && !ys ? ArrayRef<int64_t>(y.shape)
-                                        : ArrayRef<int64_t>(x.shape);
+    ArrayRef<int64_t> shape =
+        xs && !ys ? ArrayRef<int64_t>(y.shape) : ArrayRef<int64_t>(x.shape);
     bool isInt = x.asInts().has_value();
     SmallVector<double> out;
     for (int64_t i = 0, e = product(shape); i < e; ++i) {
       double a = xv[xs ? 0 : i], c = yv[ys ? 0 : i];
-      double r = t == "Add" ? a + c : t == "Sub" ? a - c : t == "Mul" ? a * c
-                                                                      : 0.0;
+      double r = t == "Add"   ? a + c
+                 : t == "Sub" ? a - c
+                 : t == "Mul" ? a * c
+                              : 0.0;
       if (t == "Div") {
         if (c == 0.0)
           return success();
@@ -1000,9 +999,9 @@ LogicalResult Importer::tryFold(bool &folded) {
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-FailureOr<Importer::Window>
-Importer::computeWindow(ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
-                        bool ceilMode) {
+FailureOr<Importer::Window> Importer::computeWindow(ArrayRef<int64_t> in,
+                                                    ArrayRef<int64_t> kernel,
+                                                    bool ceilMode) {
   size_t r = in.size();
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
@@ -1047,7 +1046,8 @@ Importer::computeWindow(ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
     int64_t span = in[i] + lo + hi - extent;
     if (span < 0)
       return nodeError() << "kernel extent " << extent
-                         << " exceeds the padded input size " << in[i] + lo + hi,
+                         << " exceeds the padded input size "
+                         << in[i] + lo + hi,
              failure();
     int64_t out = (ceilMode ? (span + s - 1) / s : span / s) + 1;
     // A window that starts in the end padding is dropped (ceil_mode).
@@ -1072,8 +1072,7 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
   int64_t n = shapeOf(xp)[0], c = shapeOf(xp)[1], m = shapeOf(wt)[0];
   int64_t spatial = shapeOf(xp).size() - 2;
   SmallVector<int64_t> ws(shapeOf(wt));
-  SmallVector<int64_t> strides(stridesIn), dilations(dilationsIn),
-      out(outIn);
+  SmallVector<int64_t> strides(stridesIn), dilations(dilationsIn), out(outIn);
   bool lifted = spatial == 1 && g != 1;
   if (lifted) {
     // Grouped/depthwise 1-D convolutions run as 2-D ones with height 1.
@@ -1145,8 +1144,8 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
     Value x5 = reshape(xp, {n, g, c / g, ps[2], ps[3]});
     Value w5 = reshape(wt, {g, m / g, pw[1], pw[2], pw[3]});
     SmallVector<int64_t> gShape = {n, g, m / g, out[0], out[1]};
-    Value init = initFor(gShape, bias ? reshape(bias, {g, m / g}) : Value(),
-                         {0, 3, 4});
+    Value init =
+        initFor(gShape, bias ? reshape(bias, {g, m / g}) : Value(), {0, 3, 4});
     Value r = linalg::Conv2DNgchwGfchwOp::create(
                   b, loc, TypeRange{init.getType()}, ValueRange{x5, w5},
                   ValueRange{init}, attrs)
@@ -1181,7 +1180,8 @@ LogicalResult Importer::convertConv() {
   int64_t spatial = xs.size() - 2;
   SmallVector<int64_t> kernel(ws.drop_front(2));
   SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
-  if (!kernelAttr.empty() && ArrayRef<int64_t>(kernelAttr) != ArrayRef<int64_t>(kernel))
+  if (!kernelAttr.empty() &&
+      ArrayRef<int64_t>(kernelAttr) != ArrayRef<int64_t>(kernel))
     return unsupportedAttr("kernel_shape", "does not match the weight shape");
   int64_t g = attrInt("group", 1);
   int64_t c = xs[1], m = ws[0];
@@ -1216,9 +1216,9 @@ LogicalResult Importer::convertConv() {
 }
 
 LogicalResult Importer::convertConvTranspose() {
-  if (failed(checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
-                         "output_padding", "output_shape", "pads",
-                         "strides"})) ||
+  if (failed(
+          checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
+                      "output_padding", "output_shape", "pads", "strides"})) ||
       failed(checkInputs(2, 3)))
     return failure();
   Value x = input(0), wt = input(1);
@@ -1284,8 +1284,7 @@ LogicalResult Importer::convertConvTranspose() {
     int64_t pb = pads[i], pe = pads[i + r];
     if (!outShape.empty() || autoPad == "SAME_UPPER" ||
         autoPad == "SAME_LOWER") {
-      int64_t target =
-          outShape.empty() ? xs[2 + i] * strides[i] : outShape[i];
+      int64_t target = outShape.empty() ? xs[2 + i] * strides[i] : outShape[i];
       // A negative total grows the output at the end (like output_padding).
       int64_t total = natural - target;
       pb = autoPad == "SAME_LOWER" ? total - total / 2 : total / 2;
@@ -1356,8 +1355,7 @@ LogicalResult Importer::convertResize() {
       failed(checkInputs(1, 4)))
     return failure();
   std::string mode = attrString("mode", "nearest");
-  std::string ctm =
-      attrString("coordinate_transformation_mode", "half_pixel");
+  std::string ctm = attrString("coordinate_transformation_mode", "half_pixel");
   std::string nearestMode = attrString("nearest_mode", "round_prefer_floor");
   if (mode != "nearest" && mode != "linear")
     return unsupportedAttr("mode", "value '" + mode + "'");
@@ -1372,8 +1370,7 @@ LogicalResult Importer::convertResize() {
     return unsupportedAttr("nearest_mode", "value '" + nearestMode + "'");
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported",
-           failure();
+    return nodeError() << "only floating-point inputs are supported", failure();
   ArrayRef<int64_t> xs = shapeOf(x);
   int64_t r = xs.size();
   SmallVector<double> scales;
@@ -1452,11 +1449,11 @@ LogicalResult Importer::convertResize() {
     if (mode == "linear") {
       tables.push_back(materialize(ConstTensor::fromInts({outShape[d]}, i1),
                                    base + "_index1", loc));
-      tables.push_back(castTo(
-          materialize(*ConstTensor::fromDoubles(onnx::TensorProto::FLOAT,
-                                                {outShape[d]}, w1),
-                      base + "_weight", loc),
-          elemOf(x)));
+      tables.push_back(
+          castTo(materialize(*ConstTensor::fromDoubles(onnx::TensorProto::FLOAT,
+                                                       {outShape[d]}, w1),
+                             base + "_weight", loc),
+                 elemOf(x)));
     }
   }
   if (resized.empty()) {
@@ -1500,9 +1497,9 @@ LogicalResult Importer::convertResize() {
                       arith::ConstantOp::create(
                           nb, nl, nb.getFloatAttr(w.getType(), 1.0)),
                       w);
-                weight =
-                    weight ? Value(arith::MulFOp::create(nb, nl, weight, w))
-                           : w;
+                weight = weight
+                             ? Value(arith::MulFOp::create(nb, nl, weight, w))
+                             : w;
               }
               Value v = tensor::ExtractOp::create(nb, nl, x, coords);
               if (linear)
@@ -1518,9 +1515,8 @@ LogicalResult Importer::convertResize() {
 
 LogicalResult Importer::convertPool(bool isMax) {
   if (isMax) {
-    if (failed(checkAttrs({"auto_pad", "ceil_mode", "dilations",
-                           "kernel_shape", "pads", "storage_order",
-                           "strides"})))
+    if (failed(checkAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape",
+                           "pads", "storage_order", "strides"})))
       return failure();
     if (node->output_size() > 1 && !node->output(1).empty())
       return nodeError() << "the Indices output is not supported", failure();
@@ -1533,8 +1529,7 @@ LogicalResult Importer::convertPool(bool isMax) {
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   if (!isFloat(x))
-    return nodeError() << "only floating-point pooling is supported",
-           failure();
+    return nodeError() << "only floating-point pooling is supported", failure();
   if (xs.size() < 3 || xs.size() > 5)
     return nodeError() << "only 1-D, 2-D and 3-D pooling is supported (input "
                           "rank "
@@ -1542,7 +1537,8 @@ LogicalResult Importer::convertPool(bool isMax) {
            failure();
   SmallVector<int64_t> kernel = attrInts("kernel_shape");
   if (kernel.size() != xs.size() - 2)
-    return unsupportedAttr("kernel_shape", "expected one value per spatial dim");
+    return unsupportedAttr("kernel_shape",
+                           "expected one value per spatial dim");
   bool ceilMode = attrInt("ceil_mode", 0) != 0;
   FailureOr<Window> w = computeWindow(xs.drop_front(2), kernel, ceilMode);
   if (failed(w))
@@ -1572,15 +1568,17 @@ LogicalResult Importer::convertPool(bool isMax) {
     Value xt = transpose(xp, {0, 2, 3, 4, 1});
     SmallVector<int64_t> cl = {outShape[0], outShape[2], outShape[3],
                                outShape[4], outShape[1]};
-    Value initT = isMax ? filled(cl, elem, lowest(elem)) : filled(cl, elem, 0.0);
+    Value initT =
+        isMax ? filled(cl, elem, lowest(elem)) : filled(cl, elem, 0.0);
     SmallVector<Value> insT = {xt, window};
     SmallVector<Type> typesT = {initT.getType()};
-    Value rt = isMax ? linalg::PoolingNdhwcMaxOp::create(
-                           b, loc, typesT, insT, ValueRange{initT}, attrs)
-                           .getResult(0)
-                     : linalg::PoolingNdhwcSumOp::create(
-                           b, loc, typesT, insT, ValueRange{initT}, attrs)
-                           .getResult(0);
+    Value rt = isMax
+                   ? linalg::PoolingNdhwcMaxOp::create(b, loc, typesT, insT,
+                                                       ValueRange{initT}, attrs)
+                         .getResult(0)
+                   : linalg::PoolingNdhwcSumOp::create(b, loc, typesT, insT,
+                                                       ValueRange{initT}, attrs)
+                         .getResult(0);
     r = transpose(rt, {0, 4, 1, 2, 3});
   } else if (isMax && spatial == 2)
     r = linalg::PoolingNchwMaxOp::create(b, loc, types, ins, ValueRange{init},
@@ -1653,11 +1651,12 @@ LogicalResult Importer::convertPool(bool isMax) {
   std::optional<ConstTensor> table =
       ConstTensor::fromDoubles(onnx::TensorProto::FLOAT, w->out, divisors);
   Value tableV = castTo(materialize(*table, nodeName + "_divisor", loc), elem);
-  setOutput(0, elementwise({r, tableV}, elem, outShape,
-                           [](OpBuilder &nb, Location nl, ValueRange a) {
-                             return arith::DivFOp::create(nb, nl, a[0], a[1])
-                                 .getResult();
-                           }));
+  setOutput(0,
+            elementwise(
+                {r, tableV}, elem, outShape,
+                [](OpBuilder &nb, Location nl, ValueRange a) {
+                  return arith::DivFOp::create(nb, nl, a[0], a[1]).getResult();
+                }));
   return success();
 }
 
@@ -1723,26 +1722,26 @@ LogicalResult Importer::convertGemm() {
   if (useC) {
     Value c = input(2);
     // C broadcast to [M, N], scaled by beta.
-    FailureOr<SmallVector<int64_t>> bs = broadcastShapes(
-        {SmallVector<int64_t>(shapeOf(c)), outShape});
+    FailureOr<SmallVector<int64_t>> bs =
+        broadcastShapes({SmallVector<int64_t>(shapeOf(c)), outShape});
     if (failed(bs) || ArrayRef<int64_t>(*bs) != ArrayRef<int64_t>(outShape))
       return nodeError() << "C cannot be broadcast to [" << m << "x" << n
                          << "]",
              failure();
     Value betaV = beta == 1.0f ? Value() : scalarConst(elem, beta);
-    init = elementwise({c}, elem, outShape,
-                       [betaV](OpBuilder &nb, Location nl, ValueRange v) {
-                         return betaV ? arith::MulFOp::create(nb, nl, v[0],
-                                                              betaV)
-                                            .getResult()
-                                      : v[0];
-                       });
+    init = elementwise(
+        {c}, elem, outShape, [betaV](OpBuilder &nb, Location nl, ValueRange v) {
+          return betaV ? arith::MulFOp::create(nb, nl, v[0], betaV).getResult()
+                       : v[0];
+        });
   }
   bool fuseInit = useC && alpha == 1.0f;
   Value acc = fuseInit ? init : filled(outShape, elem, 0.0);
   AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
              dk = getAffineDimExpr(2, ctx);
-  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
+  auto map = [&](ArrayRef<AffineExpr> e) {
+    return AffineMap::get(3, 0, e, ctx);
+  };
   SmallVector<Attribute> maps = {
       AffineMapAttr::get(transA ? map({dk, dm}) : map({dm, dk})),
       AffineMapAttr::get(transB ? map({dn, dk}) : map({dk, dn})),
@@ -1874,8 +1873,7 @@ LogicalResult Importer::convertBinary(StringRef opType) {
     ins[1] = castTo(ins[1], elem);
   for (Value v : ins)
     if (elemOf(v) != elem)
-      return nodeError() << "operands have different element types",
-             failure();
+      return nodeError() << "operands have different element types", failure();
   bool f = isa<FloatType>(elem);
   if (!f && opType == "Pow")
     return nodeError() << "integer Pow is not supported", failure();
@@ -1923,72 +1921,66 @@ LogicalResult Importer::convertUnary(StringRef opType) {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported",
-           failure();
+    return nodeError() << "only floating-point inputs are supported", failure();
   Type elem = elemOf(x);
-  double alpha = attrFloat(
-      "alpha", opType == "LeakyRelu" ? 0.01f
-               : opType == "HardSigmoid" ? 0.2f
-                                         : 1.0f);
+  double alpha = attrFloat("alpha", opType == "LeakyRelu"     ? 0.01f
+                                    : opType == "HardSigmoid" ? 0.2f
+                                                              : 1.0f);
   double beta = attrFloat("beta", 0.5f);
   std::string op = opType.str();
-  setOutput(0, unary(x, [=](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-              Value v = a[0];
-              auto cst = [&](double c) -> Value {
-                return arith::ConstantOp::create(nb, nl,
-                                                 nb.getFloatAttr(elem, c));
-              };
-              auto hardSigmoid = [&](double al, double be) -> Value {
-                Value t = arith::AddFOp::create(
-                    nb, nl, arith::MulFOp::create(nb, nl, v, cst(al)),
-                    cst(be));
-                t = arith::MaximumFOp::create(nb, nl, t, cst(0.0));
-                return arith::MinimumFOp::create(nb, nl, t, cst(1.0));
-              };
-              if (op == "Relu")
-                return arith::MaximumFOp::create(nb, nl, v, cst(0.0));
-              if (op == "Sigmoid") {
-                Value e = math::ExpOp::create(
-                    nb, nl, arith::NegFOp::create(nb, nl, v));
-                return arith::DivFOp::create(
-                    nb, nl, cst(1.0), arith::AddFOp::create(nb, nl, cst(1.0), e));
-              }
-              if (op == "Tanh")
-                return math::TanhOp::create(nb, nl, v);
-              if (op == "LeakyRelu" || op == "Elu") {
-                Value neg = arith::CmpFOp::create(
-                    nb, nl, arith::CmpFPredicate::OLT, v, cst(0.0));
-                Value scaled =
-                    op == "LeakyRelu"
-                        ? Value(arith::MulFOp::create(nb, nl, v, cst(alpha)))
-                        : Value(arith::MulFOp::create(
-                              nb, nl, cst(alpha),
-                              math::ExpM1Op::create(nb, nl, v)));
-                return arith::SelectOp::create(nb, nl, neg, scaled, v);
-              }
-              if (op == "HardSigmoid")
-                return hardSigmoid(alpha, beta);
-              if (op == "HardSwish")
-                return arith::MulFOp::create(nb, nl, v,
-                                             hardSigmoid(1.0 / 6.0, 0.5));
-              if (op == "Sqrt")
-                return math::SqrtOp::create(nb, nl, v);
-              if (op == "Erf")
-                return math::ErfOp::create(nb, nl, v);
-              if (op == "Exp")
-                return math::ExpOp::create(nb, nl, v);
-              if (op == "Log")
-                return math::LogOp::create(nb, nl, v);
-              if (op == "Abs")
-                return math::AbsFOp::create(nb, nl, v);
-              if (op == "Neg")
-                return arith::NegFOp::create(nb, nl, v);
-              if (op == "Softplus")
-                return math::Log1pOp::create(nb, nl,
-                                             math::ExpOp::create(nb, nl, v));
-              // Reciprocal
-              return arith::DivFOp::create(nb, nl, cst(1.0), v);
-            }));
+  setOutput(
+      0, unary(x, [=](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value v = a[0];
+        auto cst = [&](double c) -> Value {
+          return arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, c));
+        };
+        auto hardSigmoid = [&](double al, double be) -> Value {
+          Value t = arith::AddFOp::create(
+              nb, nl, arith::MulFOp::create(nb, nl, v, cst(al)), cst(be));
+          t = arith::MaximumFOp::create(nb, nl, t, cst(0.0));
+          return arith::MinimumFOp::create(nb, nl, t, cst(1.0));
+        };
+        if (op == "Relu")
+          return arith::MaximumFOp::create(nb, nl, v, cst(0.0));
+        if (op == "Sigmoid") {
+          Value e =
+              math::ExpOp::create(nb, nl, arith::NegFOp::create(nb, nl, v));
+          return arith::DivFOp::create(
+              nb, nl, cst(1.0), arith::AddFOp::create(nb, nl, cst(1.0), e));
+        }
+        if (op == "Tanh")
+          return math::TanhOp::create(nb, nl, v);
+        if (op == "LeakyRelu" || op == "Elu") {
+          Value neg = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OLT,
+                                            v, cst(0.0));
+          Value scaled =
+              op == "LeakyRelu"
+                  ? Value(arith::MulFOp::create(nb, nl, v, cst(alpha)))
+                  : Value(arith::MulFOp::create(
+                        nb, nl, cst(alpha), math::ExpM1Op::create(nb, nl, v)));
+          return arith::SelectOp::create(nb, nl, neg, scaled, v);
+        }
+        if (op == "HardSigmoid")
+          return hardSigmoid(alpha, beta);
+        if (op == "HardSwish")
+          return arith::MulFOp::create(nb, nl, v, hardSigmoid(1.0 / 6.0, 0.5));
+        if (op == "Sqrt")
+          return math::SqrtOp::create(nb, nl, v);
+        if (op == "Erf")
+          return math::ErfOp::create(nb, nl, v);
+        if (op == "Exp")
+          return math::ExpOp::create(nb, nl, v);
+        if (op == "Log")
+          return math::LogOp::create(nb, nl, v);
+        if (op == "Abs")
+          return math::AbsFOp::create(nb, nl, v);
+        if (op == "Neg")
+          return arith::NegFOp::create(nb, nl, v);
+        if (op == "Softplus")
+          return math::Log1pOp::create(nb, nl, math::ExpOp::create(nb, nl, v));
+        // Reciprocal
+        return arith::DivFOp::create(nb, nl, cst(1.0), v);
+      }));
   return success();
 }
 
@@ -1997,8 +1989,7 @@ LogicalResult Importer::convertPRelu() {
     return failure();
   Value x = input(0), slope = input(1);
   if (!isFloat(x) || elemOf(slope) != elemOf(x))
-    return nodeError() << "only floating-point inputs are supported",
-           failure();
+    return nodeError() << "only floating-point inputs are supported", failure();
   FailureOr<Value> r = broadcastingElementwise(
       {x, slope}, elemOf(x), [](OpBuilder &nb, Location nl, ValueRange a) {
         Value zero = arith::ConstantOp::create(
@@ -2006,8 +1997,7 @@ LogicalResult Importer::convertPRelu() {
         Value neg = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OLT,
                                           a[0], zero);
         return arith::SelectOp::create(
-                   nb, nl, neg, arith::MulFOp::create(nb, nl, a[0], a[1]),
-                   a[0])
+                   nb, nl, neg, arith::MulFOp::create(nb, nl, a[0], a[1]), a[0])
             .getResult();
       });
   if (failed(r))
@@ -2043,21 +2033,19 @@ LogicalResult Importer::convertClip() {
   };
   if (failed(bound(1, "min", minIdx)) || failed(bound(2, "max", maxIdx)))
     return failure();
-  setOutput(0, elementwise(ins, elem, shapeOf(x),
-                           [=](OpBuilder &nb, Location nl, ValueRange a) {
-                             Value v = a[0];
-                             if (minIdx >= 0)
-                               v = f ? Value(arith::MaximumFOp::create(
-                                           nb, nl, v, a[minIdx]))
-                                     : Value(arith::MaxSIOp::create(
-                                           nb, nl, v, a[minIdx]));
-                             if (maxIdx >= 0)
-                               v = f ? Value(arith::MinimumFOp::create(
-                                           nb, nl, v, a[maxIdx]))
-                                     : Value(arith::MinSIOp::create(
-                                           nb, nl, v, a[maxIdx]));
-                             return v;
-                           }));
+  setOutput(
+      0,
+      elementwise(
+          ins, elem, shapeOf(x), [=](OpBuilder &nb, Location nl, ValueRange a) {
+            Value v = a[0];
+            if (minIdx >= 0)
+              v = f ? Value(arith::MaximumFOp::create(nb, nl, v, a[minIdx]))
+                    : Value(arith::MaxSIOp::create(nb, nl, v, a[minIdx]));
+            if (maxIdx >= 0)
+              v = f ? Value(arith::MinimumFOp::create(nb, nl, v, a[maxIdx]))
+                    : Value(arith::MinSIOp::create(nb, nl, v, a[maxIdx]));
+            return v;
+          }));
   return success();
 }
 
@@ -2090,19 +2078,18 @@ LogicalResult Importer::convertBatchNorm() {
     ins.push_back(reshape(castTo(v, elem), chShape));
   }
   double eps = attrFloat("epsilon", 1e-5f);
-  setOutput(0, elementwise(ins, elem, xs,
-                           [eps, elem](OpBuilder &nb, Location nl,
-                                       ValueRange a) {
-                             Value e = arith::ConstantOp::create(
-                                 nb, nl, nb.getFloatAttr(elem, eps));
-                             Value var = arith::AddFOp::create(nb, nl, a[4], e);
-                             Value sd = math::SqrtOp::create(nb, nl, var);
-                             Value xc = arith::SubFOp::create(nb, nl, a[0], a[3]);
-                             Value y = arith::DivFOp::create(nb, nl, xc, sd);
-                             y = arith::MulFOp::create(nb, nl, y, a[1]);
-                             return arith::AddFOp::create(nb, nl, y, a[2])
-                                 .getResult();
-                           }));
+  setOutput(0, elementwise(
+                   ins, elem, xs,
+                   [eps, elem](OpBuilder &nb, Location nl, ValueRange a) {
+                     Value e = arith::ConstantOp::create(
+                         nb, nl, nb.getFloatAttr(elem, eps));
+                     Value var = arith::AddFOp::create(nb, nl, a[4], e);
+                     Value sd = math::SqrtOp::create(nb, nl, var);
+                     Value xc = arith::SubFOp::create(nb, nl, a[0], a[3]);
+                     Value y = arith::DivFOp::create(nb, nl, xc, sd);
+                     y = arith::MulFOp::create(nb, nl, y, a[1]);
+                     return arith::AddFOp::create(nb, nl, y, a[2]).getResult();
+                   }));
   return success();
 }
 
@@ -2111,8 +2098,8 @@ LogicalResult Importer::convertCast() {
     return failure();
   Type to = mlirElementType(ctx, attrInt("to", 0));
   if (!to || isUnsignedType(attrInt("to", 0)))
-    return unsupportedAttr("to", "target type " +
-                                     onnxTypeName(attrInt("to", 0)));
+    return unsupportedAttr("to",
+                           "target type " + onnxTypeName(attrInt("to", 0)));
   setOutput(0, castTo(input(0), to));
   return success();
 }
@@ -2131,8 +2118,7 @@ LogicalResult Importer::convertIdentity() {
       const ConstTensor *t = constInput(2);
       std::optional<SmallVector<int64_t>> v = t ? t->asInts() : std::nullopt;
       if (!v || llvm::any_of(*v, [](int64_t x) { return x != 0; }))
-        return nodeError() << "training_mode must be constant false",
-               failure();
+        return nodeError() << "training_mode must be constant false", failure();
     }
   } else if (failed(checkAttrs({}))) {
     return failure();
@@ -2159,8 +2145,8 @@ LogicalResult Importer::convertConstant() {
     t = *ConstTensor::fromDoubles(onnx::TensorProto::FLOAT, {}, {a.f()});
   } else if (name == "value_floats") {
     SmallVector<double> v(a.floats().begin(), a.floats().end());
-    t = *ConstTensor::fromDoubles(onnx::TensorProto::FLOAT,
-                                  {int64_t(v.size())}, v);
+    t = *ConstTensor::fromDoubles(onnx::TensorProto::FLOAT, {int64_t(v.size())},
+                                  v);
   } else if (name == "value_int") {
     t = ConstTensor::fromInts({}, {a.i()});
   } else if (name == "value_ints") {
@@ -2204,8 +2190,8 @@ LogicalResult Importer::convertConstantOfShape() {
     std::string error;
     if (failed(decodeTensor(a->t(), value, error)) ||
         value.numElements() != 1 || isUnsignedType(value.dtype))
-      return unsupportedAttr("value", error.empty() ? "expected one element"
-                                                    : error);
+      return unsupportedAttr("value",
+                             error.empty() ? "expected one element" : error);
   }
   Type elem = mlirElementType(ctx, value.dtype);
   ConstTensor splat = value;
@@ -2214,8 +2200,7 @@ LogicalResult Importer::convertConstantOfShape() {
   if (n <= kMaxInlineElements) {
     splat.data.clear();
     for (int64_t i = 0; i < n; ++i)
-      splat.data.insert(splat.data.end(), value.data.begin(),
-                        value.data.end());
+      splat.data.insert(splat.data.end(), value.data.begin(), value.data.end());
     setConstOutput(0, std::move(splat));
     return success();
   }
@@ -2223,9 +2208,10 @@ LogicalResult Importer::convertConstantOfShape() {
   auto type = RankedTensorType::get(*shape, elem);
   auto attrV = DenseElementsAttr::getFromRawBuffer(
       RankedTensorType::get({1}, elem), value.data);
-  setOutput(0, arith::ConstantOp::create(
-                   b, loc, DenseElementsAttr::get(
-                               type, attrV.getSplatValue<Attribute>())));
+  setOutput(
+      0, arith::ConstantOp::create(
+             b, loc,
+             DenseElementsAttr::get(type, attrV.getSplatValue<Attribute>())));
   return success();
 }
 
@@ -2242,10 +2228,9 @@ LogicalResult Importer::convertExpand() {
       broadcastShapes({SmallVector<int64_t>(shapeOf(x)), *shape});
   if (failed(out))
     return failure();
-  setOutput(0, elementwise({x}, elemOf(x), *out,
-                           [](OpBuilder &, Location, ValueRange a) {
-                             return a[0];
-                           }));
+  setOutput(
+      0, elementwise({x}, elemOf(x), *out,
+                     [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
   return success();
 }
 
@@ -2359,10 +2344,10 @@ LogicalResult Importer::convertConcat() {
   }
   if (nonEmpty.empty())
     nonEmpty.push_back(ins[0]);
-  setOutput(0, nonEmpty.size() == 1
-                   ? nonEmpty[0]
-                   : tensor::ConcatOp::create(b, loc, *axis, nonEmpty)
-                         .getResult());
+  setOutput(
+      0, nonEmpty.size() == 1
+             ? nonEmpty[0]
+             : tensor::ConcatOp::create(b, loc, *axis, nonEmpty).getResult());
   return success();
 }
 
@@ -2493,17 +2478,17 @@ LogicalResult Importer::convertSlice() {
                                 getAffineDimExpr(d, ctx)
                           : getAffineDimExpr(d, ctx));
     Value init = empty(sizes, elemOf(x));
-    slice = linalg::GenericOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{slice},
-                ValueRange{init},
-                ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
-                                    b.getMultiDimIdentityMap(r)},
-                SmallVector<utils::IteratorType>(
-                    r, utils::IteratorType::parallel),
-                [](OpBuilder &nb, Location nl, ValueRange a) {
-                  linalg::YieldOp::create(nb, nl, a[0]);
-                })
-                .getResult(0);
+    slice =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{init.getType()}, ValueRange{slice},
+            ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
+                                b.getMultiDimIdentityMap(r)},
+            SmallVector<utils::IteratorType>(r, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nl, ValueRange a) {
+              linalg::YieldOp::create(nb, nl, a[0]);
+            })
+            .getResult(0);
   }
   setOutput(0, slice);
   return success();
@@ -2543,7 +2528,8 @@ LogicalResult Importer::convertSplit() {
       z.push_back(b.getIndexAttr(d == *axis ? len : s[d]));
       t.push_back(b.getIndexAttr(1));
     }
-    setOutput(i, tensor::ExtractSliceOp::create(b, loc, x, o, z, t).getResult());
+    setOutput(i,
+              tensor::ExtractSliceOp::create(b, loc, x, o, z, t).getResult());
     off += len;
   }
   return success();
@@ -2652,8 +2638,8 @@ LogicalResult Importer::convertGather() {
           b, loc, TypeRange{init.getType()}, ValueRange{indices},
           ValueRange{init}, maps, iters,
           [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value idx = arith::IndexCastOp::create(nb, nl, nb.getIndexType(),
-                                                   args[0]);
+            Value idx =
+                arith::IndexCastOp::create(nb, nl, nb.getIndexType(), args[0]);
             Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
             Value size = arith::ConstantIndexOp::create(nb, nl, axisSize);
             Value neg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt,
@@ -2719,8 +2705,8 @@ LogicalResult Importer::convertReduce(StringRef opType) {
   else if (isMin)
     init = arith::ConstantOp::create(
         b, loc,
-        b.getFloatAttr(elem, APFloat::getInf(
-                                 cast<FloatType>(elem).getFloatSemantics())));
+        b.getFloatAttr(
+            elem, APFloat::getInf(cast<FloatType>(elem).getFloatSemantics())));
   else
     init = scalarConst(elem, 0.0);
   Value red = reduce(x, *n, keep, init,
@@ -2749,8 +2735,7 @@ LogicalResult Importer::convertSoftmax(bool log) {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported",
-           failure();
+    return nodeError() << "only floating-point inputs are supported", failure();
   SmallVector<int64_t> s(shapeOf(x));
   int64_t r = s.size();
   FailureOr<int64_t> axis =
@@ -2766,11 +2751,11 @@ LogicalResult Importer::convertSoftmax(bool log) {
     axes = {1};
   }
   Type elem = elemOf(x);
-  Value mx = reduce(in, axes, true, lowest(elem),
-                    [](OpBuilder &nb, Location nl, ValueRange a) {
-                      return arith::MaximumFOp::create(nb, nl, a[0], a[1])
-                          .getResult();
-                    });
+  Value mx =
+      reduce(in, axes, true, lowest(elem),
+             [](OpBuilder &nb, Location nl, ValueRange a) {
+               return arith::MaximumFOp::create(nb, nl, a[0], a[1]).getResult();
+             });
   Value e = elementwise({in, mx}, elem, shapeOf(in),
                         [](OpBuilder &nb, Location nl, ValueRange a) {
                           return math::ExpOp::create(
@@ -2778,27 +2763,26 @@ LogicalResult Importer::convertSoftmax(bool log) {
                                      arith::SubFOp::create(nb, nl, a[0], a[1]))
                               .getResult();
                         });
-  Value sum = reduce(e, axes, true, scalarConst(elem, 0.0),
-                     [](OpBuilder &nb, Location nl, ValueRange a) {
-                       return arith::AddFOp::create(nb, nl, a[0], a[1])
-                           .getResult();
-                     });
+  Value sum =
+      reduce(e, axes, true, scalarConst(elem, 0.0),
+             [](OpBuilder &nb, Location nl, ValueRange a) {
+               return arith::AddFOp::create(nb, nl, a[0], a[1]).getResult();
+             });
   // Softmax: e / sum; LogSoftmax: (x - max) - log(sum).
-  Value y = log ? elementwise({in, mx, sum}, elem, shapeOf(in),
-                              [](OpBuilder &nb, Location nl, ValueRange a) {
-                                Value d =
-                                    arith::SubFOp::create(nb, nl, a[0], a[1]);
-                                return arith::SubFOp::create(
-                                           nb, nl, d,
-                                           math::LogOp::create(nb, nl, a[2]))
-                                    .getResult();
-                              })
-                : elementwise({e, sum}, elem, shapeOf(in),
-                              [](OpBuilder &nb, Location nl, ValueRange a) {
-                                return arith::DivFOp::create(nb, nl, a[0],
-                                                             a[1])
-                                    .getResult();
-                              });
+  Value y =
+      log ? elementwise({in, mx, sum}, elem, shapeOf(in),
+                        [](OpBuilder &nb, Location nl, ValueRange a) {
+                          Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
+                          return arith::SubFOp::create(
+                                     nb, nl, d,
+                                     math::LogOp::create(nb, nl, a[2]))
+                              .getResult();
+                        })
+          : elementwise(
+                {e, sum}, elem, shapeOf(in),
+                [](OpBuilder &nb, Location nl, ValueRange a) {
+                  return arith::DivFOp::create(nb, nl, a[0], a[1]).getResult();
+                });
   setOutput(0, reshape(y, s));
   return success();
 }
@@ -2809,8 +2793,7 @@ LogicalResult Importer::convertLayerNorm() {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported",
-           failure();
+    return nodeError() << "only floating-point inputs are supported", failure();
   int64_t r = shapeOf(x).size();
   FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", -1), r);
   if (failed(axis))
@@ -2823,12 +2806,12 @@ LogicalResult Importer::convertLayerNorm() {
     return arith::AddFOp::create(nb, nl, a[0], a[1]).getResult();
   };
   Value sum = reduce(x, axes, true, scalarConst(elem, 0.0), add);
-  Value xc = elementwise({x, sum}, elem, shapeOf(x),
-                         [cnt](OpBuilder &nb, Location nl, ValueRange a) {
-                           Value mean = arith::DivFOp::create(nb, nl, a[1], cnt);
-                           return arith::SubFOp::create(nb, nl, a[0], mean)
-                               .getResult();
-                         });
+  Value xc = elementwise(
+      {x, sum}, elem, shapeOf(x),
+      [cnt](OpBuilder &nb, Location nl, ValueRange a) {
+        Value mean = arith::DivFOp::create(nb, nl, a[1], cnt);
+        return arith::SubFOp::create(nb, nl, a[0], mean).getResult();
+      });
   Value sq = unary(xc, [](OpBuilder &nb, Location nl, ValueRange a) {
     return arith::MulFOp::create(nb, nl, a[0], a[0]).getResult();
   });
@@ -2841,8 +2824,8 @@ LogicalResult Importer::convertLayerNorm() {
       ins, elem, [cnt, eps, elem](OpBuilder &nb, Location nl, ValueRange a) {
         Value e = arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, eps));
         Value v = arith::DivFOp::create(nb, nl, a[1], cnt);
-        Value sd = math::SqrtOp::create(nb, nl,
-                                        arith::AddFOp::create(nb, nl, v, e));
+        Value sd =
+            math::SqrtOp::create(nb, nl, arith::AddFOp::create(nb, nl, v, e));
         Value n = arith::DivFOp::create(nb, nl, a[0], sd);
         n = arith::MulFOp::create(nb, nl, n, a[2]);
         if (a.size() > 3)
@@ -2858,18 +2841,19 @@ LogicalResult Importer::convertLayerNorm() {
                 return arith::DivFOp::create(nb, nl, a[0], cnt).getResult();
               }));
   if (node->output_size() > 2 && !node->output(2).empty())
-    setOutput(2, unary(var, [cnt, eps, elem](OpBuilder &nb, Location nl,
-                                             ValueRange a) {
-                Value e =
-                    arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, eps));
-                Value one =
-                    arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, 1.0));
-                Value v = arith::AddFOp::create(
-                    nb, nl, arith::DivFOp::create(nb, nl, a[0], cnt), e);
-                return arith::DivFOp::create(nb, nl, one,
-                                             math::SqrtOp::create(nb, nl, v))
-                    .getResult();
-              }));
+    setOutput(
+        2,
+        unary(var, [cnt, eps, elem](OpBuilder &nb, Location nl, ValueRange a) {
+          Value e =
+              arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, eps));
+          Value one =
+              arith::ConstantOp::create(nb, nl, nb.getFloatAttr(elem, 1.0));
+          Value v = arith::AddFOp::create(
+              nb, nl, arith::DivFOp::create(nb, nl, a[0], cnt), e);
+          return arith::DivFOp::create(nb, nl, one,
+                                       math::SqrtOp::create(nb, nl, v))
+              .getResult();
+        }));
   return success();
 }
 
@@ -2878,9 +2862,8 @@ LogicalResult Importer::convertLayerNorm() {
 //===----------------------------------------------------------------------===//
 
 void mlir::sparsity::registerONNXImportDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  tensor::TensorDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect>();
 }
 
 OwningOpRef<ModuleOp>

@@ -279,7 +279,8 @@ LogicalResult onnx_import::decodeTensor(const onnx::TensorProto &proto,
     // raw_data is little-endian; bring it to host order.
     if constexpr (llvm::endianness::native != llvm::endianness::little) {
       for (int64_t i = 0; i < n; ++i)
-        std::reverse(out.data.begin() + i * es, out.data.begin() + (i + 1) * es);
+        std::reverse(out.data.begin() + i * es,
+                     out.data.begin() + (i + 1) * es);
     }
     return success();
   }

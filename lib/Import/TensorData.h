@@ -1,4 +1,5 @@
-//===- TensorData.h - ONNX tensor payloads -----------------------*- C++ -*-===//
+//===- TensorData.h - ONNX tensor payloads -----------------------*- C++
+//-*-===//
 //
 // Part of sparsity-mlir. Private to the ONNX importer: decodes
 // onnx.TensorProto payloads (raw_data or the typed fields) into host-order

@@ -31,7 +31,8 @@ static cl::OptionCategory importCategory("sparsity-import-onnx options");
 
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<model.onnx>"),
-                                          cl::Required, cl::cat(importCategory));
+                                          cl::Required,
+                                          cl::cat(importCategory));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
@@ -76,10 +77,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&importCategory, &getColorCategory()});
   // The printing flags that matter for imported models stay visible.
   auto &registered = cl::getRegisteredOptions();
-  for (StringRef name : {"mlir-print-debuginfo", "mlir-print-local-scope",
-                         "mlir-print-op-generic",
-                         "mlir-elide-elementsattrs-if-larger",
-                         "mlir-elide-resource-strings-if-larger"})
+  for (StringRef name :
+       {"mlir-print-debuginfo", "mlir-print-local-scope",
+        "mlir-print-op-generic", "mlir-elide-elementsattrs-if-larger",
+        "mlir-elide-resource-strings-if-larger"})
     if (cl::Option *opt = registered.lookup(name))
       opt->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv,
@@ -99,8 +100,8 @@ int main(int argc, char **argv) {
 
   if (tensorToNpy) {
     std::string error;
-    if (failed(sparsity::convertTensorProtoToNpy(input->getBuffer(), os,
-                                                 error)))
+    if (failed(
+            sparsity::convertTensorProtoToNpy(input->getBuffer(), os, error)))
       return fail("'" + inputFilename + "': " + error);
   } else {
     sparsity::ONNXImportOptions options;
@@ -122,15 +123,14 @@ int main(int argc, char **argv) {
         path = name;
         name = "";
       }
-      std::unique_ptr<MemoryBuffer> tensor =
-          openInputFile(path, &errorMessage);
+      std::unique_ptr<MemoryBuffer> tensor = openInputFile(path, &errorMessage);
       if (!tensor)
         return fail("--const-input: " + errorMessage);
       std::string tensorName = name.str();
       if (tensorName.empty()) {
         std::string error;
-        if (failed(sparsity::getTensorProtoName(tensor->getBuffer(),
-                                                tensorName, error)))
+        if (failed(sparsity::getTensorProtoName(tensor->getBuffer(), tensorName,
+                                                error)))
           return fail("--const-input '" + path + "': " + error);
         if (tensorName.empty())
           return fail("--const-input '" + path +

@@ -44,8 +44,8 @@ void registerONNXImportDialects(DialectRegistry &registry);
 
 /// Parses the ONNX model in `buffer` (named `fileName` in messages) and
 /// returns a verified module, or null after emitting errors on `context`.
-OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context,
-                                      StringRef buffer, StringRef fileName,
+OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef buffer,
+                                      StringRef fileName,
                                       const ONNXImportOptions &options);
 
 /// Converts a serialized onnx.TensorProto into a little-endian NumPy `.npy`
