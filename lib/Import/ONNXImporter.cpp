@@ -800,7 +800,8 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
   if (t == "Pad")
     return convertPad();
   if (t == "ReduceMean" || t == "ReduceSum" || t == "ReduceMax" ||
-      t == "ReduceMin")
+      t == "ReduceMin" || t == "ReduceProd" || t == "ReduceSumSquare" ||
+      t == "ReduceL1" || t == "ReduceL2" || t == "ReduceLogSum")
     return convertReduce(t);
   if (t == "PRelu")
     return convertPRelu();
@@ -2708,15 +2709,30 @@ LogicalResult Importer::convertReduce(StringRef opType) {
         b.getFloatAttr(
             elem, APFloat::getInf(cast<FloatType>(elem).getFloatSemantics())));
   else
-    init = scalarConst(elem, 0.0);
+    init = scalarConst(elem, opType == "ReduceProd" ? 1.0 : 0.0);
   Value red = reduce(x, *n, keep, init,
                      [=](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                        if (isMax)
                          return arith::MaximumFOp::create(nb, nl, a[0], a[1]);
                        if (isMin)
                          return arith::MinimumFOp::create(nb, nl, a[0], a[1]);
-                       return arith::AddFOp::create(nb, nl, a[0], a[1]);
+                       if (opType == "ReduceProd")
+                         return arith::MulFOp::create(nb, nl, a[0], a[1]);
+                       Value v = a[0];
+                       if (opType == "ReduceSumSquare" || opType == "ReduceL2")
+                         v = arith::MulFOp::create(nb, nl, v, v);
+                       else if (opType == "ReduceL1")
+                         v = math::AbsFOp::create(nb, nl, v);
+                       return arith::AddFOp::create(nb, nl, v, a[1]);
                      });
+  if (opType == "ReduceL2" || opType == "ReduceLogSum") {
+    bool l2 = opType == "ReduceL2";
+    red = unary(red, [l2](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+      if (l2)
+        return math::SqrtOp::create(nb, nl, a[0]);
+      return math::LogOp::create(nb, nl, a[0]);
+    });
+  }
   if (opType == "ReduceMean") {
     int64_t count = 1;
     for (int64_t a : *n)
