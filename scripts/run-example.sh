@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
-# Sets up, builds sparsity-opt, and runs the main job on the bundled example
-# model (models/examples/tiny_cnn.mlir, a small pruned CNN): attach the exact
-# sparsity pattern of every constant weight and print the annotated model.
+# Sets up, builds the tools, and runs the main job on the bundled examples:
+#  1. attach the exact sparsity pattern of every constant weight of
+#     models/examples/tiny_cnn.mlir (a small pruned CNN) and print it;
+#  2. import a pruned ONNX network (models/tiny/resnet18_tiny_l1global50.onnx,
+#     50 % of its weights zeroed by torch's global L1 pruning), annotate it,
+#     and JIT-run it against the output torch computed for the same input.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 "$SPARSITY_ROOT/scripts/setup.sh"
 dir="$SPARSITY_ROOT/build"
 sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=Release
-ninja -C "$dir" -j "$SPARSITY_JOBS" sparsity-opt
+ninja -C "$dir" -j "$SPARSITY_JOBS" sparsity-opt sparsity-import-onnx sparsity-run
+bin="$dir/bin"
 
 model="$SPARSITY_ROOT/models/examples/tiny_cnn.mlir"
 echo "== sparsity-opt --sparsity-annotate $model"
 echo "   (weights elided in the print-out; patterns are exact)"
-"$dir/bin/sparsity-opt" "$model" --sparsity-annotate \
+"$bin/sparsity-opt" "$model" --sparsity-annotate \
   --mlir-elide-elementsattrs-if-larger=16
+
+tiny="$SPARSITY_ROOT/models/tiny"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo
+echo "== sparsity-import-onnx $tiny/resnet18_tiny_l1global50.onnx"
+"$bin/sparsity-import-onnx" "$tiny/resnet18_tiny_l1global50.onnx" \
+  -o "$work/resnet18.mlir"
+echo "== its weights, annotated (first five):"
+"$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-annotate |
+  grep -o 'sparsity.annotate .*' | head -5
+echo "== sparsity-run, compared with torch's output on the same input"
+"$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-annotate \
+  -o "$work/resnet18.annotated.mlir"
+"$bin/sparsity-run" "$work/resnet18.annotated.mlir" \
+  --input="$tiny/ref/resnet18_tiny_l1global50.input.npy" \
+  --compare="$tiny/ref/resnet18_tiny_l1global50.output.npy"

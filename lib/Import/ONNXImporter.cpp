@@ -26,6 +26,8 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -82,7 +84,7 @@ public:
       : ctx(ctx), b(ctx), fileName(fileName), options(options),
         loc(UnknownLoc::get(ctx)) {}
 
-  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
+  OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
 
 private:
   //===--------------------------------------------------------------------===//
@@ -607,7 +609,7 @@ Importer::graphInputShape(const onnx::ValueInfoProto &info) {
   return shape;
 }
 
-OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
+OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   loc = NameLoc::get(b.getStringAttr(fileName));
   // Opset of the default domain.
   bool found = false;
@@ -633,7 +635,8 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       ModuleOp::create(FileLineColLoc::get(b.getStringAttr(fileName), 0, 0));
   b.setInsertionPointToEnd(module->getBody());
 
-  for (const onnx::TensorProto &init : graph.initializer()) {
+  for (onnx::TensorProto &init :
+       *model.mutable_graph()->mutable_initializer()) {
     ConstTensor t;
     std::string error;
     if (succeeded(decodeTensor(init, t, error)) && isUnsignedType(t.dtype))
@@ -642,6 +645,14 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;
     }
+    // The decoded copy is all that is used from here on: free the
+    // serialized payload now, so a model's weights are never held three
+    // times (protobuf, decoded, resource blob).
+    delete init.release_raw_data();
+    google::protobuf::RepeatedField<float>().Swap(init.mutable_float_data());
+    google::protobuf::RepeatedField<double>().Swap(init.mutable_double_data());
+    google::protobuf::RepeatedField<int32_t>().Swap(init.mutable_int32_data());
+    google::protobuf::RepeatedField<int64_t>().Swap(init.mutable_int64_data());
     t.name = init.name();
     consts[init.name()] = std::move(t);
   }
@@ -678,7 +689,9 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     if (consts.count(in.name()))
       continue;
     if (!in.type().has_tensor_type()) {
-      emitError(loc) << "graph input '" << in.name() << "' is not a tensor";
+      emitError(loc) << "graph input '" << in.name()
+                     << "' is not a tensor: sequence, map and optional types "
+                        "are not supported";
       return nullptr;
     }
     Type elem = mlirElementType(ctx, in.type().tensor_type().elem_type());
@@ -1379,7 +1392,9 @@ LogicalResult Importer::convertResize() {
   const ConstTensor *scalesT = constInput(2);
   const ConstTensor *sizesT = constInput(3);
   if ((hasInput(2) && !scalesT) || (hasInput(3) && !sizesT))
-    return nodeError() << "scales and sizes must be constants", failure();
+    return nodeError() << "scales and sizes computed at run time are not "
+                          "supported (they must be constants)",
+           failure();
   if (sizesT && sizesT->numElements() > 0) {
     SmallVector<int64_t> sizes = *sizesT->asInts();
     if (int64_t(sizes.size()) != r)
@@ -1874,7 +1889,9 @@ LogicalResult Importer::convertBinary(StringRef opType) {
     ins[1] = castTo(ins[1], elem);
   for (Value v : ins)
     if (elemOf(v) != elem)
-      return nodeError() << "operands have different element types", failure();
+      return nodeError()
+                 << "operands of different element types are not supported",
+             failure();
   bool f = isa<FloatType>(elem);
   if (!f && opType == "Pow")
     return nodeError() << "integer Pow is not supported", failure();
@@ -2119,7 +2136,9 @@ LogicalResult Importer::convertIdentity() {
       const ConstTensor *t = constInput(2);
       std::optional<SmallVector<int64_t>> v = t ? t->asInts() : std::nullopt;
       if (!v || llvm::any_of(*v, [](int64_t x) { return x != 0; }))
-        return nodeError() << "training_mode must be constant false", failure();
+        return nodeError() << "training mode is not supported "
+                              "(training_mode must be constant false)",
+               failure();
     }
   } else if (failed(checkAttrs({}))) {
     return failure();
@@ -2904,5 +2923,30 @@ mlir::sparsity::importONNXModel(MLIRContext *context, StringRef buffer,
     return nullptr;
   }
   Importer importer(context, fileName, options);
+  return importer.run(model);
+}
+
+OwningOpRef<ModuleOp>
+mlir::sparsity::importONNXModelFile(MLIRContext *context, StringRef path,
+                                    const ONNXImportOptions &options) {
+  context->loadDialect<arith::ArithDialect, func::FuncDialect,
+                       linalg::LinalgDialect, math::MathDialect,
+                       tensor::TensorDialect>();
+  Location fileLoc = NameLoc::get(StringAttr::get(context, path));
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd)) {
+    emitError(fileLoc) << "cannot open '" << path << "': " << ec.message();
+    return nullptr;
+  }
+  onnx::ModelProto model;
+  bool parsed = model.ParseFromFileDescriptor(fd);
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  if (!parsed || !model.has_graph()) {
+    emitError(fileLoc) << "'" << path
+                       << "' is not a valid ONNX model (malformed or truncated "
+                          "protobuf)";
+    return nullptr;
+  }
+  Importer importer(context, path, options);
   return importer.run(model);
 }

@@ -19,6 +19,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -70,6 +71,38 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// Prints `module` to `-o`: to a temporary file next to it that is renamed
+/// into place only once complete, so a failed write leaves no partial file
+/// and an existing file untouched. Streaming keeps the (large) printed
+/// weights out of memory.
+static int writeModule(ModuleOp module) {
+  if (outputFilename == "-") {
+    module.print(llvm::outs(), OpPrintingFlags());
+    llvm::outs().flush();
+    return llvm::outs().has_error() ? fail("cannot write standard output") : 0;
+  }
+  Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(outputFilename + "-%%%%%%.tmp");
+  if (!temp)
+    return fail("cannot write '" + outputFilename +
+                "': " + llvm::toString(temp.takeError()));
+  {
+    raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    module.print(os, OpPrintingFlags());
+    os.flush();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      llvm::consumeError(temp->discard());
+      return fail("cannot write '" + outputFilename + "': " + message);
+    }
+  }
+  if (Error error = temp->keep(outputFilename))
+    return fail("cannot write '" + outputFilename +
+                "': " + llvm::toString(std::move(error)));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   registerAsmPrinterCLOptions();
@@ -88,10 +121,16 @@ int main(int argc, char **argv) {
                               "linalg-on-tensors MLIR\n");
 
   std::string errorMessage;
-  std::unique_ptr<MemoryBuffer> input =
-      openInputFile(inputFilename, &errorMessage);
-  if (!input)
-    return fail(errorMessage);
+  std::unique_ptr<MemoryBuffer> input;
+  if (tensorToNpy || inputFilename == "-") {
+    input = openInputFile(inputFilename, &errorMessage);
+    if (!input)
+      return fail(errorMessage);
+  } else if (std::error_code ec = llvm::sys::fs::access(
+                 inputFilename, llvm::sys::fs::AccessMode::Exist)) {
+    return fail("cannot open input file '" + inputFilename +
+                "': " + ec.message());
+  }
 
   // Everything is produced in memory first; the output file is created
   // only once the result is complete.
@@ -158,11 +197,17 @@ int main(int argc, char **argv) {
         WithColor::note(es, inputFilename) << note << "\n";
       return success();
     });
-    OwningOpRef<ModuleOp> module = sparsity::importONNXModel(
-        &context, input->getBuffer(), inputFilename, options);
+    // A file is streamed (its weights are not held a third time); standard
+    // input is read into memory.
+    OwningOpRef<ModuleOp> module =
+        inputFilename == "-"
+            ? sparsity::importONNXModel(&context, input->getBuffer(),
+                                        inputFilename, options)
+            : sparsity::importONNXModelFile(&context, inputFilename, options);
+    input.reset();
     if (!module || hadError)
       return 1;
-    module->print(os, OpPrintingFlags());
+    return writeModule(*module);
   }
 
   std::unique_ptr<ToolOutputFile> output =

@@ -673,8 +673,7 @@ LogicalResult writeArrays(StringRef flag, const std::string &dir,
       std::string msg = os.error().message();
       os.clear_error();
       discardAll();
-      return fail(flag + ": cannot write '" + path + "': " + msg),
-             failure();
+      return fail(flag + ": cannot write '" + path + "': " + msg), failure();
     }
   }
   for (auto [i, temp] : llvm::enumerate(temps)) {
@@ -846,12 +845,11 @@ int runMain() {
   }
 
   if (!saveInputsDir.empty() &&
-      failed(writeArrays("--save-inputs", saveInputsDir, "in", sig.args,
-                         inputs)))
+      failed(
+          writeArrays("--save-inputs", saveInputsDir, "in", sig.args, inputs)))
     return kError;
-  if (!outputDir.empty() &&
-      failed(writeArrays("--output-dir", outputDir, "out", sig.results,
-                         outputs)))
+  if (!outputDir.empty() && failed(writeArrays("--output-dir", outputDir, "out",
+                                               sig.results, outputs)))
     return kError;
 
   bool allMatch = true;

@@ -48,6 +48,12 @@ OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef buffer,
                                       StringRef fileName,
                                       const ONNXImportOptions &options);
 
+/// Like importONNXModel, but streams the model from the file `path` instead
+/// of holding it in memory: peak memory stays near twice the weights (the
+/// decoded weights and the module's resource blobs).
+OwningOpRef<ModuleOp> importONNXModelFile(MLIRContext *context, StringRef path,
+                                          const ONNXImportOptions &options);
+
 /// Converts a serialized onnx.TensorProto into a little-endian NumPy `.npy`
 /// (format 1.0) file written to `os`. Returns failure with `error` set.
 LogicalResult convertTensorProtoToNpy(StringRef buffer, raw_ostream &os,
