@@ -14,8 +14,9 @@ sparsity_configure() {
   if [[ "${SPARSITY_COMPILER:-clang}" == gcc ]]; then
     compilers=(-DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++)
   fi
-  cmake -G Ninja -S "$SPARSITY_ROOT" -B "$dir" "${compilers[@]}" "$@" > "$dir.configure.log" 2>&1 || {
-    cat "$dir.configure.log"
+  mkdir -p "$dir"
+  cmake -G Ninja -S "$SPARSITY_ROOT" -B "$dir" "${compilers[@]}" "$@" > "$dir/configure.log" 2>&1 || {
+    cat "$dir/configure.log"
     echo "configure failed ($dir)" >&2
     return 1
   }
