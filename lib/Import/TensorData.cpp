@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TensorData.h"
+#include "sparsity-mlir/Runtime/Npy.h"
 
 #include "sparsity-mlir/Import/ONNXImporter.h"
 
@@ -18,6 +19,8 @@
 using namespace mlir;
 using namespace mlir::sparsity;
 using namespace mlir::sparsity::onnx_import;
+using mlir::sparsity::runtime::NpyDType;
+using mlir::sparsity::runtime::writeNpy;
 
 using TP = onnx::TensorProto;
 
@@ -320,34 +323,29 @@ LogicalResult onnx_import::decodeTensor(const onnx::TensorProto &proto,
 // NumPy writer
 //===----------------------------------------------------------------------===//
 
-static const char *npyDescr(int32_t dtype) {
+/// The .npy dtype of ONNX type `dtype`, if the .npy library has one.
+static std::optional<NpyDType> npyDType(int32_t dtype) {
   switch (dtype) {
   case TP::FLOAT:
-    return "<f4";
+    return NpyDType::F32;
   case TP::DOUBLE:
-    return "<f8";
+    return NpyDType::F64;
   case TP::FLOAT16:
-    return "<f2";
+    return NpyDType::F16;
   case TP::INT64:
-    return "<i8";
+    return NpyDType::I64;
   case TP::INT32:
-    return "<i4";
+    return NpyDType::I32;
   case TP::INT16:
-    return "<i2";
+    return NpyDType::I16;
   case TP::INT8:
-    return "|i1";
-  case TP::UINT64:
-    return "<u8";
-  case TP::UINT32:
-    return "<u4";
-  case TP::UINT16:
-    return "<u2";
+    return NpyDType::I8;
   case TP::UINT8:
-    return "|u1";
+    return NpyDType::U8;
   case TP::BOOL:
-    return "|b1";
+    return NpyDType::Bool;
   default:
-    return nullptr;
+    return std::nullopt;
   }
 }
 
@@ -362,35 +360,20 @@ LogicalResult mlir::sparsity::convertTensorProtoToNpy(StringRef buffer,
   ConstTensor t;
   if (failed(decodeTensor(proto, t, error)))
     return failure();
-  const char *descr = npyDescr(t.dtype);
-  if (!descr) {
+  std::optional<NpyDType> dtype = npyDType(t.dtype);
+  if (!dtype) {
     error = "element type " + onnxTypeName(t.dtype) + " has no .npy form";
     return failure();
   }
-  std::string header = "{'descr': '" + std::string(descr) +
-                       "', 'fortran_order': False, 'shape': (";
-  for (size_t i = 0; i < t.shape.size(); ++i)
-    header += (i ? ", " : "") + std::to_string(t.shape[i]);
-  if (t.shape.size() == 1)
-    header += ",";
-  header += "), }";
-  // Magic (6) + version (2) + length (2) + header + '\n', padded to 64.
-  size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
-  os << "\x93NUMPY" << '\x01' << '\x00';
-  uint16_t len = static_cast<uint16_t>(header.size());
-  char lenBytes[2];
-  llvm::support::endian::write16le(lenBytes, len);
-  os.write(lenBytes, 2);
-  os << header;
-  // Data in little-endian order.
+  // .npy data is little-endian.
   if constexpr (llvm::endianness::native != llvm::endianness::little) {
     size_t es = t.elementSize();
     for (size_t i = 0; i < t.data.size(); i += es)
       std::reverse(t.data.begin() + i, t.data.begin() + i + es);
   }
-  os.write(t.data.data(), t.data.size());
+  writeNpy(os, *dtype, t.shape,
+           ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(t.data.data()),
+                             t.data.size()));
   return success();
 }
 
