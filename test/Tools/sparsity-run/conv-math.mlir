@@ -7,14 +7,14 @@
 // RUN: %python %S/Inputs/npy.py write %t/img.npy f4 1,1,3,3 1,2,3,4,5,6,7,8,9
 // RUN: %python %S/Inputs/npy.py write %t/ker.npy f4 1,1,2,2 1,0,0,1
 // RUN: sparsity-run %s --entry=conv --input=%t/img.npy --input=%t/ker.npy \
-// RUN:   --print-outputs | FileCheck %s --check-prefix=CONV
+// RUN:   --print-outputs | FileCheck %s --check-prefix=CONV-CHECK
 // The 2x2 diagonal kernel adds each pixel to its lower-right neighbour.
-// CONV: out0: tensor<1x1x2x2xf32> = [6, 8, 12, 14]
+// CONV-CHECK: out0: tensor<1x1x2x2xf32> = [6, 8, 12, 14]
 
 // RUN: %python %S/Inputs/npy.py write %t/m.npy f4 4 0,0,0,4
 // RUN: sparsity-run %s --entry=math --input=%t/m.npy --print-outputs \
-// RUN:   | FileCheck %s --check-prefix=MATH
-// MATH: out0: tensor<4xf32> = [1, 0, 0, 2]
+// RUN:   | FileCheck %s --check-prefix=MATH-CHECK
+// MATH-CHECK: out0: tensor<4xf32> = [1, 0, 0, 2]
 
 func.func @conv(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   %zero = arith.constant 0.0 : f32
