@@ -74,7 +74,6 @@ struct SparsityAnnotatePass
           builder, constant->getLoc(), weight.getType(), weight,
           buildPattern(constant->getContext(), *zeros));
       weight.replaceAllUsesExcept(annotate.getResult(), annotate);
-      ++numAnnotated;
     }
   }
 };

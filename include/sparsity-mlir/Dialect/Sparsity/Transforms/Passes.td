@@ -41,9 +41,6 @@ def SparsityAnnotatePass : Pass<"sparsity-annotate"> {
     ```
   }];
   let dependentDialects = ["::mlir::sparsity::SparsityDialect"];
-  let statistics = [
-    Statistic<"numAnnotated", "num-annotated", "Number of weights annotated">
-  ];
 }
 
 def SparsityStripAnnotationsPass : Pass<"sparsity-strip-annotations"> {
