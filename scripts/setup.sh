@@ -13,8 +13,6 @@ PACKAGES=(
   cmake ninja-build libgtest-dev libgmock-dev python3
   # ONNX importer: libonnx, protobuf and protoc; ONNX backend test data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  # scripts/onnx-testdata.py reads the test data's tensors.
-  python3-onnx python3-numpy
 )
 
 # Node.js runs the ONNX Runtime oracle (npm onnxruntime-node). Debian's
