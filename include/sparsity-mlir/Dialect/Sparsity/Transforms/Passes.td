@@ -52,4 +52,38 @@ def SparsityStripAnnotationsPass : Pass<"sparsity-strip-annotations"> {
   }];
 }
 
+def SparsityReportPass : Pass<"sparsity-report", "::mlir::ModuleOp"> {
+  let summary = "Report parameter and operation-saving sparsity per layer";
+  let description = [{
+    Counts, for every weight-bearing layer (linalg convolutions, including
+    depthwise and grouped ones, matmuls and batch matmuls with a constant or
+    annotated weight), its parameters and zero parameters, the MACs each weight
+    element takes part in (`uses`), the dense MACs and the MACs its zeros save,
+    and the totals over the module: parameter sparsity `s_param` and
+    operation sparsity `s_op = saved MACs / MACs`. Saved MACs are split into
+    unstructured, structured (all-zero channel slices of the weight) and
+    propagated (weights made useless by a provably zero input channel or a
+    provably unused output channel); docs/op-sparsity.md defines each figure
+    and the JSON schema.
+
+    The IR is not changed. The report goes to `output` (`-`, the default, is
+    stdout; a file is only written once the report is complete) in the chosen
+    `format`. A summary remark is attached to the module, and a remark names
+    every layer that could not be counted (e.g. dynamic sizes) and why.
+
+    Example:
+
+    ```
+    sparsity-opt model.mlir --sparsity-report="format=md"
+    sparsity-opt model.mlir --sparsity-report="format=json output=report.json"
+    ```
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"json\"",
+           "Report format: json, csv or md">,
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "File to write the report to ('-' for stdout)">,
+  ];
+}
+
 #endif // SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_TD
