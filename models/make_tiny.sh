@@ -1,7 +1,9 @@
 #!/bin/sh
 # Regenerates models/tiny/: the committed tiny ONNX models and their reference
-# inputs/outputs (models/tiny/ref/<name>.{input,output}.npy). Deterministic:
-# fixed seeds, so rerunning it rewrites byte-identical files.
+# inputs/outputs (models/tiny/ref/<name>.{input,output}.npy), and the pruned
+# models of the operation-sparsity tests (no reference pair: those tests only
+# count, they do not run the models). Deterministic: fixed seeds, so rerunning
+# it rewrites byte-identical files.
 #
 #   models/make_tiny.sh [OUTDIR]      (default: models/tiny next to this script)
 #
@@ -13,10 +15,14 @@ py=${PYTHON:-/usr/bin/python3}
 mkdir -p "$out/ref"
 
 export_one() {
+    export_noref "$@" --reference-outputs "$out/ref"
+}
+
+export_noref() {
     name=$1; shift
     echo "== $name"
     "$py" "$here/export.py" --tiny --seed 0 --opset 13 "$@" \
-        -o "$out/$name.onnx" --reference-outputs "$out/ref" 2>&1 \
+        -o "$out/$name.onnx" 2>&1 \
         | grep -v -e 'Warning' -e '^  *warnings.warn' -e '^$' || true
     test -s "$out/$name.onnx"
 }
@@ -29,5 +35,13 @@ export_one bert_encoder_tiny           --arch bert_encoder
 export_one resnet18_tiny_l1global50    --arch resnet18     --prune l1-global=0.5
 export_one vgg16_tiny_channel30        --arch vgg16        --prune ln-structured=0.3
 export_one bert_encoder_tiny_l1global80 --arch bert_encoder --prune l1-global=0.8
+# Global L1 pruning at 50/80/90 % (test/Analysis/op-sparsity-onnx.test).
+for arch in resnet18 mobilenet_v2 vgg16; do
+    for pct in 50 80 90; do
+        # resnet18_tiny_l1global50 has a reference pair (made above).
+        [ "$arch$pct" = resnet1850 ] && continue
+        export_noref "${arch}_tiny_l1global$pct" --arch "$arch" --prune "l1-global=0.$pct"
+    done
+done
 
 du -cb "$out"/*.onnx "$out"/ref | tail -1 | sed 's/total/bytes in all/'
