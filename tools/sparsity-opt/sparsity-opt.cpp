@@ -10,8 +10,13 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::sparsity::test {
+void registerTestOpSparsityPass();
+} // namespace mlir::sparsity::test
+
 int main(int argc, char **argv) {
   mlir::sparsity::registerToolPasses();
+  mlir::sparsity::test::registerTestOpSparsityPass();
   mlir::DialectRegistry registry;
   mlir::sparsity::registerToolDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
