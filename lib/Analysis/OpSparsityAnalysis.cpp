@@ -899,7 +899,12 @@ void FunctionAnalyzer::forwardLinalg(linalg::LinalgOp op) {
     return;
   }
   forwardElementwise(op);
-  if (op.getNumLoops() == op.getNumParallelLoops() &&
+  // Element-wise work on constants only (a weight's type conversion) is done
+  // at compile time: it is not counted.
+  bool onConstants = llvm::all_of(op.getDpsInputs(), [](Value input) {
+    return matchPattern(input, m_Constant());
+  });
+  if (!onConstants && op.getNumLoops() == op.getNumParallelLoops() &&
       !isa<linalg::FillOp, linalg::BroadcastOp, linalg::TransposeOp,
            linalg::CopyOp>(op) &&
       op->getNumResults() == 1 && getStaticShape(op->getResult(0)))
