@@ -43,5 +43,9 @@ for arch in resnet18 mobilenet_v2 vgg16; do
         export_noref "${arch}_tiny_l1global$pct" --arch "$arch" --prune "l1-global=0.$pct"
     done
 done
+# Whole filters pruned, BatchNorm left fresh (folded into zero biases), so the
+# pruned filters give all-zero channels that propagate forward.
+export_noref resnet18_tiny_channel50_defaultnorms     --arch resnet18     --prune ln-structured=0.5 --default-norms
+export_noref mobilenet_v2_tiny_channel50_defaultnorms --arch mobilenet_v2 --prune ln-structured=0.5 --default-norms
 
 du -cb "$out"/*.onnx "$out"/ref | tail -1 | sed 's/total/bytes in all/'

@@ -13,6 +13,8 @@ PACKAGES=(
   cmake ninja-build libgtest-dev libgmock-dev python3
   # ONNX importer: libonnx, protobuf and protoc; ONNX backend test data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  # test/Analysis/independent-count.py: the ONNX graph and weights in Python.
+  python3-onnx python3-numpy
 )
 
 # Node.js runs the ONNX Runtime oracle (npm onnxruntime-node). Debian's

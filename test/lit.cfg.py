@@ -3,6 +3,7 @@
 
 import os
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -61,6 +62,11 @@ if shutil.which("node") and os.path.isdir(os.path.join(
         config.sparsity_src_root, "scripts", "ort", "node_modules",
         "onnxruntime-node")):
     config.available_features.add("onnxruntime")
+# Debian's python3-onnx and python3-numpy (for /usr/bin/python3): the
+# independent operation-sparsity count (test/Analysis/independent-count.py).
+if subprocess.run(["/usr/bin/python3", "-c", "import onnx, numpy"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("python-onnx")
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
