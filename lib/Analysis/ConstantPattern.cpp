@@ -10,8 +10,8 @@
 using namespace mlir;
 using namespace mlir::sparsity;
 
-FailureOr<ConstantZeros> mlir::sparsity::scanConstantZeros(ElementsAttr values,
-                                                           std::string &whyNot) {
+FailureOr<ConstantZeros>
+mlir::sparsity::scanConstantZeros(ElementsAttr values, std::string &whyNot) {
   FailureOr<ElementMask> mask = getZeroMask(values, whyNot);
   if (failed(mask))
     return failure();

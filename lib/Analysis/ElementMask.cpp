@@ -165,7 +165,8 @@ ElementMask ElementMask::extractSlice(ArrayRef<int64_t> offsets,
   return result;
 }
 
-SmallVector<int64_t> mlir::sparsity::getSetIndices(const llvm::BitVector &bits) {
+SmallVector<int64_t>
+mlir::sparsity::getSetIndices(const llvm::BitVector &bits) {
   SmallVector<int64_t> indices;
   for (int i : bits.set_bits())
     indices.push_back(i);

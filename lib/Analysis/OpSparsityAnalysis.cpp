@@ -16,6 +16,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 #include <map>
 
@@ -94,9 +95,12 @@ std::string mlir::sparsity::getLayerName(Location loc) {
   }
   if (auto callSite = dyn_cast<CallSiteLoc>(loc))
     return getLayerName(callSite.getCallee());
+  // The file name without its directories keeps the name short; the line
+  // tells layers apart.
   if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().str() + ":" + std::to_string(file.getLine()) +
-            ":" + std::to_string(file.getColumn()));
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()) + ":" + Twine(file.getColumn()))
+        .str();
   return "";
 }
 
@@ -276,7 +280,8 @@ static SmallVector<Attribute> evaluatePayload(linalg::LinalgOp op,
     if (it != known.end())
       return it->second;
     Attribute attr;
-    if (value.getParentBlock() != &body && matchPattern(value, m_Constant(&attr)))
+    if (value.getParentBlock() != &body &&
+        matchPattern(value, m_Constant(&attr)))
       return attr;
     return {};
   };
@@ -334,7 +339,8 @@ static llvm::BitVector collapseAny(ArrayRef<int64_t> sizes,
 /// The converse of collapseAny: for every inner dimension `j`, the
 /// coordinates `c` such that every collapsed index with coordinate `c` along
 /// `j` is set in `coarse`.
-static Slices expandAll(ArrayRef<int64_t> sizes, const llvm::BitVector &coarse) {
+static Slices expandAll(ArrayRef<int64_t> sizes,
+                        const llvm::BitVector &coarse) {
   Slices fine;
   for (int64_t size : sizes)
     fine.emplace_back(size, true);
@@ -967,7 +973,8 @@ void FunctionAnalyzer::forward(Operation *op) {
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
     std::optional<ArrayRef<int64_t>> shape = getStaticShape(slice.getResult());
     const Slices *zero = getZero(slice.getSource());
-    if (!shape || !zero || slice.getSourceType().getRank() != slice.getType().getRank() ||
+    if (!shape || !zero ||
+        slice.getSourceType().getRank() != slice.getType().getRank() ||
         ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
         ShapedType::isDynamicShape(slice.getStaticStrides()))
       return;
@@ -1059,8 +1066,8 @@ void FunctionAnalyzer::backwardElementwise(linalg::LinalgOp op) {
       for (OpOperand &init : op.getDpsInitsMutable()) {
         Value result = op->getResult(init.getOperandNumber() - numInputs);
         const Slices *dead = getDead(result);
-        int64_t j =
-            findPureDim(op.getMatchingIndexingMap(&init), dimExpr.getPosition());
+        int64_t j = findPureDim(op.getMatchingIndexingMap(&init),
+                                dimExpr.getPosition());
         if (!dead || j < 0) {
           bits.reset();
           break;
@@ -1101,7 +1108,8 @@ void FunctionAnalyzer::backward(Operation *op) {
     if (!source)
       return;
     Slices slices(source->size());
-    for (auto [j, group] : llvm::enumerate(collapse.getReassociationIndices())) {
+    for (auto [j, group] :
+         llvm::enumerate(collapse.getReassociationIndices())) {
       SmallVector<int64_t> sizes;
       for (int64_t d : group)
         sizes.push_back((*source)[d]);

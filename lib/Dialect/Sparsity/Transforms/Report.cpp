@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -40,84 +41,97 @@ static std::string typeToString(Type type) {
 // JSON
 //===----------------------------------------------------------------------===//
 
-static llvm::json::Array toJSON(ArrayRef<int64_t> values) {
-  llvm::json::Array array;
-  for (int64_t value : values)
-    array.push_back(value);
-  return array;
+// Written with json::OStream, not json::Object, so that the keys keep the
+// documented order (json::Object prints them sorted).
+
+static void writeIntArray(llvm::json::OStream &json, StringRef key,
+                          ArrayRef<int64_t> values) {
+  json.attributeArray(key, [&] {
+    for (int64_t value : values)
+      json.value(value);
+  });
 }
 
-static llvm::json::Value layerToJSON(const LayerInfo &layer) {
-  llvm::json::Value nm = nullptr;
-  if (layer.nm)
-    nm = llvm::json::Object{
-        {"n", layer.nm->n}, {"m", layer.nm->m}, {"dim", layer.nm->dim}};
-  llvm::json::Value block = nullptr;
-  if (layer.block)
-    block = llvm::json::Object{{"shape", toJSON(layer.block->shape)},
-                               {"nonzero_blocks", layer.block->nonzeroBlocks}};
-  return llvm::json::Object{
-      {"name", layer.name},
-      {"op", layer.op->getName().getStringRef()},
-      {"function", layer.function},
-      {"weight_operand", layer.weightOperand},
-      {"weight_shape", toJSON(layer.weightShape)},
-      {"weight_type", typeToString(layer.weightType)},
-      {"declared", layer.declared},
-      {"zeros_exact", layer.zerosExact},
-      {"params", layer.params},
-      {"zero_params", layer.zeroParams},
-      {"param_sparsity", ratio(layer.zeroParams, layer.params)},
-      {"uses", layer.uses},
-      {"macs", layer.macs},
-      {"saved_macs", layer.savedMacs},
-      {"saved_macs_unstructured", layer.savedUnstructured},
-      {"saved_macs_structured", layer.savedStructured},
-      {"saved_macs_propagated", layer.savedPropagated},
-      {"op_sparsity", ratio(layer.savedMacs, layer.macs)},
-      {"out_dim", layer.roles.outDim},
-      {"in_dim", layer.roles.inDim},
-      {"zero_out_channels", toJSON(layer.zeroOutChannels)},
-      {"zero_in_channels", toJSON(layer.zeroInChannels)},
-      {"nm", std::move(nm)},
-      {"block", std::move(block)},
-  };
+static void writeLayer(llvm::json::OStream &json, const LayerInfo &layer) {
+  json.object([&] {
+    json.attribute("name", layer.name);
+    json.attribute("op", layer.op->getName().getStringRef());
+    json.attribute("function", layer.function);
+    json.attribute("weight_operand", layer.weightOperand);
+    writeIntArray(json, "weight_shape", layer.weightShape);
+    json.attribute("weight_type", typeToString(layer.weightType));
+    json.attribute("declared", layer.declared);
+    json.attribute("zeros_exact", layer.zerosExact);
+    json.attribute("params", layer.params);
+    json.attribute("zero_params", layer.zeroParams);
+    json.attribute("param_sparsity", ratio(layer.zeroParams, layer.params));
+    json.attribute("uses", layer.uses);
+    json.attribute("macs", layer.macs);
+    json.attribute("saved_macs", layer.savedMacs);
+    json.attribute("saved_macs_unstructured", layer.savedUnstructured);
+    json.attribute("saved_macs_structured", layer.savedStructured);
+    json.attribute("saved_macs_propagated", layer.savedPropagated);
+    json.attribute("op_sparsity", ratio(layer.savedMacs, layer.macs));
+    json.attribute("out_dim", layer.roles.outDim);
+    json.attribute("in_dim", layer.roles.inDim);
+    writeIntArray(json, "zero_out_channels", layer.zeroOutChannels);
+    writeIntArray(json, "zero_in_channels", layer.zeroInChannels);
+    if (layer.nm)
+      json.attributeObject("nm", [&] {
+        json.attribute("n", layer.nm->n);
+        json.attribute("m", layer.nm->m);
+        json.attribute("dim", layer.nm->dim);
+      });
+    else
+      json.attribute("nm", nullptr);
+    if (layer.block)
+      json.attributeObject("block", [&] {
+        writeIntArray(json, "shape", layer.block->shape);
+        json.attribute("nonzero_blocks", layer.block->nonzeroBlocks);
+      });
+    else
+      json.attribute("block", nullptr);
+  });
 }
 
 static std::string renderJSON(const OpSparsityAnalysis &analysis) {
   const SparsityTotals &totals = analysis.getTotals();
-  llvm::json::Array layers;
-  for (const LayerInfo &layer : analysis.getLayers())
-    layers.push_back(layerToJSON(layer));
-  llvm::json::Array uncounted;
-  for (const UncountedOp &op : analysis.getUncounted())
-    uncounted.push_back(
-        llvm::json::Object{{"name", op.name},
-                           {"op", op.op->getName().getStringRef()},
-                           {"reason", op.reason}});
-  llvm::json::Object model{
-      {"layers", totals.layers},
-      {"params", totals.params},
-      {"zero_params", totals.zeroParams},
-      {"param_sparsity", ratio(totals.zeroParams, totals.params)},
-      {"macs", totals.macs},
-      {"saved_macs", totals.savedMacs},
-      {"saved_macs_unstructured", totals.savedUnstructured},
-      {"saved_macs_structured", totals.savedStructured},
-      {"saved_macs_propagated", totals.savedPropagated},
-      {"op_sparsity", ratio(totals.savedMacs, totals.macs)},
-      {"all_macs", totals.allMacs},
-      {"elementwise_ops", totals.elementwiseOps},
-      {"saved_elementwise_ops", totals.savedElementwiseOps},
-      {"uncounted_layers", static_cast<int64_t>(uncounted.size())},
-  };
-  llvm::json::Object report{{"schema", "sparsity-report/1"},
-                            {"model", std::move(model)},
-                            {"layers", std::move(layers)},
-                            {"uncounted", std::move(uncounted)}};
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  llvm::json::OStream json(os, /*IndentSize=*/2);
+  json.object([&] {
+    json.attribute("schema", "sparsity-report/1");
+    json.attributeObject("model", [&] {
+      json.attribute("layers", totals.layers);
+      json.attribute("params", totals.params);
+      json.attribute("zero_params", totals.zeroParams);
+      json.attribute("param_sparsity", ratio(totals.zeroParams, totals.params));
+      json.attribute("macs", totals.macs);
+      json.attribute("saved_macs", totals.savedMacs);
+      json.attribute("saved_macs_unstructured", totals.savedUnstructured);
+      json.attribute("saved_macs_structured", totals.savedStructured);
+      json.attribute("saved_macs_propagated", totals.savedPropagated);
+      json.attribute("op_sparsity", ratio(totals.savedMacs, totals.macs));
+      json.attribute("all_macs", totals.allMacs);
+      json.attribute("elementwise_ops", totals.elementwiseOps);
+      json.attribute("saved_elementwise_ops", totals.savedElementwiseOps);
+      json.attribute("uncounted_layers",
+                     static_cast<int64_t>(analysis.getUncounted().size()));
+    });
+    json.attributeArray("layers", [&] {
+      for (const LayerInfo &layer : analysis.getLayers())
+        writeLayer(json, layer);
+    });
+    json.attributeArray("uncounted", [&] {
+      for (const UncountedOp &op : analysis.getUncounted())
+        json.object([&] {
+          json.attribute("name", op.name);
+          json.attribute("op", op.op->getName().getStringRef());
+          json.attribute("reason", op.reason);
+        });
+    });
+  });
+  os << "\n";
   return text;
 }
 
@@ -284,8 +298,9 @@ struct SparsityReportPass
     else if (format == "md")
       render = renderMarkdown;
     if (!render) {
-      emitError(module.getLoc()) << "sparsity-report: unknown format '" << format
-                         << "' (expected json, csv or md)";
+      emitError(module.getLoc())
+          << "sparsity-report: unknown format '" << format
+          << "' (expected json, csv or md)";
       return signalPassFailure();
     }
 
@@ -306,16 +321,21 @@ struct SparsityReportPass
       std::unique_ptr<llvm::ToolOutputFile> file =
           openOutputFile(output, &error);
       if (!file) {
-        emitError(module.getLoc()) << "sparsity-report: cannot write '" << output
-                           << "': " << error;
+        emitError(module.getLoc())
+            << "sparsity-report: cannot write '" << output << "': " << error;
         return signalPassFailure();
       }
       file->os() << text;
       file->os().flush();
       if (file->os().has_error()) {
-        emitError(module.getLoc()) << "sparsity-report: cannot write '" << output
-                           << "': " << file->os().error().message();
+        emitError(module.getLoc())
+            << "sparsity-report: cannot write '" << output
+            << "': " << file->os().error().message();
         file->os().clear_error();
+        // A partial regular file is removed; a device (`/dev/null`, a pipe)
+        // must never be.
+        if (!llvm::sys::fs::is_regular_file(output))
+          file->keep();
         return signalPassFailure();
       }
       file->keep();
