@@ -140,3 +140,67 @@ func.func @elementwise_silent(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   } -> tensor<2x3xf32>
   return %r : tensor<2x3xf32>
 }
+
+// -----
+
+// The annotation of a weight read through a view sits on the constant, so an
+// annotation between the constant and the view counts too: the pass looks
+// through views as well as annotations.
+// CHECK-LABEL: func.func @already_annotated_behind_view(
+// CHECK: %[[W:.*]] = arith.constant
+// CHECK-NEXT: %[[A:.*]] = sparsity.annotate %[[W]] pattern<unstructured<density = 0.5>> : tensor<4x2xf32>
+// CHECK-NOT: sparsity.annotate
+// CHECK: linalg.transpose ins(%[[A]] :
+func.func @already_annotated_behind_view(%x: tensor<4x2xf32>) -> tensor<4x4xf32> {
+  // expected-remark @+1 {{weight not annotated: it is already annotated}}
+  %w = arith.constant dense<[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0], [0.0, 4.0]]> : tensor<4x2xf32>
+  %a = sparsity.annotate %w pattern<unstructured<density = 0.5>> : tensor<4x2xf32>
+  %empty = tensor.empty() : tensor<2x4xf32>
+  %t = linalg.transpose ins(%a : tensor<4x2xf32>) outs(%empty : tensor<2x4xf32>) permutation = [1, 0]
+  %init = tensor.empty() : tensor<4x4xf32>
+  %r = linalg.matmul ins(%x, %t : tensor<4x2xf32>, tensor<2x4xf32>) outs(%init : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}
+
+// -----
+
+// The weights below are annotated, but without N:M, and a remark says why.
+
+// Two matmuls read the same 8x8 constant, one directly (input channels along
+// dim 0) and one through a transpose (along dim 1). 2:4 holds along both,
+// but the pass does not pick one for its users.
+// CHECK-LABEL: func.func @nm_users_disagree(
+// CHECK: sparsity.annotate %{{.*}} pattern<unstructured<nnz = 32>> : tensor<8x8xf32>
+func.func @nm_users_disagree(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  // expected-remark @+1 {{weight annotated without N:M: its users read input channels along different dimensions (0, 1)}}
+  %w = arith.constant dense<[[1.0, 2.0, 0.0, 0.0, 5.0, 6.0, 0.0, 0.0], [9.0, 0.0, 0.0, 3.0, 4.0, 0.0, 0.0, 7.0],
+                             [0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 5.0, 6.0], [0.0, 8.0, 9.0, 0.0, 0.0, 3.0, 4.0, 0.0],
+                             [6.0, 7.0, 0.0, 0.0, 1.0, 2.0, 0.0, 0.0], [5.0, 0.0, 0.0, 8.0, 9.0, 0.0, 0.0, 3.0],
+                             [0.0, 0.0, 6.0, 7.0, 0.0, 0.0, 1.0, 2.0], [0.0, 4.0, 5.0, 0.0, 0.0, 8.0, 9.0, 0.0]]> : tensor<8x8xf32>
+  %init = tensor.empty() : tensor<2x8xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<2x8xf32>, tensor<8x8xf32>) outs(%init : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %empty = tensor.empty() : tensor<8x8xf32>
+  %t = linalg.transpose ins(%w : tensor<8x8xf32>) outs(%empty : tensor<8x8xf32>) permutation = [1, 0]
+  %s = linalg.matmul ins(%x, %t : tensor<2x8xf32>, tensor<8x8xf32>) outs(%init : tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %r, %s : tensor<2x8xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// A depthwise weight 2x2x3x3 collapsed to 4x3x3: the channel dimension of
+// the depthwise conv merges dims 0 and 1 of the constant, so it is no single
+// dimension there.
+// CHECK-LABEL: func.func @nm_view_merges_in_channels(
+// CHECK: %[[W:.*]] = arith.constant
+// CHECK-NEXT: %[[A:.*]] = sparsity.annotate %[[W]] pattern<unstructured<nnz = 9>> : tensor<2x2x3x3xf32>
+// CHECK: tensor.collapse_shape %[[A]]
+func.func @nm_view_merges_in_channels(%x: tensor<1x4x5x5xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-remark @+1 {{weight annotated without N:M: a view between it and a user merges or splits the user's input-channel dimension}}
+  %w = arith.constant dense<[[[[1.0, 0.0, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 9.0]], [[0.0, 2.0, 0.0], [0.0, 0.0, 6.0], [0.0, 0.0, 0.0]]],
+                             [[[0.0, 0.0, 3.0], [0.0, 0.0, 0.0], [7.0, 0.0, 0.0]], [[0.0, 0.0, 0.0], [4.0, 0.0, 0.0], [0.0, 8.0, 0.0]]]]> : tensor<2x2x3x3xf32>
+  %c = tensor.collapse_shape %w [[0, 1], [2], [3]] : tensor<2x2x3x3xf32> into tensor<4x3x3xf32>
+  %init = tensor.empty() : tensor<1x4x3x3xf32>
+  %r = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %c : tensor<1x4x5x5xf32>, tensor<4x3x3xf32>) outs(%init : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %r : tensor<1x4x3x3xf32>
+}

@@ -2,7 +2,11 @@
 
 // --sparsity-annotate ties the pattern read from the values of each constant
 // weight of a contraction or convolution to that weight. Cases where the pass
-// leaves a weight alone with a remark are in sparsity-annotate-remarks.mlir.
+// leaves a weight alone with a remark are in sparsity-annotate-remarks.mlir,
+// N:M and block components and weights read through views in
+// sparsity-annotate-nm-block.mlir. The weights here are too small for N:M,
+// and their zeros are either unstructured or all in zero slices (which leave
+// no block component).
 
 // Row 1 and columns 0 and 2 of the 3x4 weight are zero (one of them only
 // through a -0.0, which counts as zero); 3 elements are non-zero. Only the
