@@ -69,6 +69,21 @@ func.func @element_i4(%x: tensor<4x2xi4>) -> tensor<4x3xi32> {
 
 // -----
 
+// Every value of f8E8M0FNU is a power of two: the format has no zero, so a
+// zero test on its bits cannot be right.
+// CHECK-LABEL: func.func @element_f8e8m0(
+// CHECK-NOT: sparsity.annotate
+// CHECK: return
+func.func @element_f8e8m0(%x: tensor<4x2xf8E8M0FNU>) -> tensor<4x3xf32> {
+  // expected-remark @+1 {{weight not annotated: element type f8E8M0FNU has no zero}}
+  %w = arith.constant dense<[[1.0, 2.0, 4.0], [0.5, 1.0, 8.0]]> : tensor<2x3xf8E8M0FNU>
+  %init = tensor.empty() : tensor<4x3xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<4x2xf8E8M0FNU>, tensor<2x3xf8E8M0FNU>) outs(%init : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %r : tensor<4x3xf32>
+}
+
+// -----
+
 // The matmul reads an existing annotation of the constant: the pass looks
 // through it, keeps the user's pattern and says so.
 // CHECK-LABEL: func.func @already_annotated(
