@@ -66,6 +66,21 @@ static cl::opt<bool>
                          "NumPy .npy file instead of importing a model"),
                 cl::init(false), cl::cat(importCategory));
 
+static cl::opt<bool> printLocations(
+    "locations",
+    cl::desc("Print op locations, which carry the ONNX node names that "
+             "--sparsity-report and diagnostics name layers by (default on; "
+             "--locations=false prints without them)"),
+    cl::init(true), cl::cat(importCategory));
+
+/// The printing flags: the command line's, plus locations unless disabled.
+static OpPrintingFlags getPrintingFlags() {
+  OpPrintingFlags flags;
+  if (printLocations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  return flags;
+}
+
 static int fail(const Twine &message) {
   WithColor::error(errs(), "sparsity-import-onnx") << message << "\n";
   return 1;
@@ -77,7 +92,7 @@ static int fail(const Twine &message) {
 /// weights out of memory.
 static int writeModule(ModuleOp module) {
   if (outputFilename == "-") {
-    module.print(llvm::outs(), OpPrintingFlags());
+    module.print(llvm::outs(), getPrintingFlags());
     llvm::outs().flush();
     return llvm::outs().has_error() ? fail("cannot write standard output") : 0;
   }
@@ -88,7 +103,7 @@ static int writeModule(ModuleOp module) {
                 "': " + llvm::toString(temp.takeError()));
   {
     raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    module.print(os, OpPrintingFlags());
+    module.print(os, getPrintingFlags());
     os.flush();
     if (os.has_error()) {
       std::string message = os.error().message();

@@ -26,7 +26,7 @@ for f in "$dir"/test_data_set_0/input_*.pb; do
   sparsity-import-onnx --tensor-to-npy "$f" -o "$work.input_$k.npy"
   args+=(--input "$work.input_$k.npy")
 done
-sparsity-import-onnx "$dir/model.onnx" "${import[@]}" -o "$work.mlir"
+sparsity-import-onnx --locations=false "$dir/model.onnx" "${import[@]}" -o "$work.mlir"
 for f in "$dir"/test_data_set_0/output_*.pb; do
   sparsity-import-onnx --tensor-to-npy "$f" -o "$work.$(basename "$f" .pb).npy"
   args+=(--compare "$work.$(basename "$f" .pb).npy")
