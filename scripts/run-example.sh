@@ -2,7 +2,8 @@
 # Sets up, builds the tools, and runs the main job on the bundled examples:
 #  1. attach the exact sparsity pattern of every constant weight of
 #     models/examples/tiny_cnn.mlir (a small pruned CNN) and print it;
-#  2. import a pruned ONNX network (models/tiny/resnet18_tiny_l1global50.onnx,
+#  2. report its parameter and operation-saving sparsity per layer;
+#  3. import a pruned ONNX network (models/tiny/resnet18_tiny_l1global50.onnx,
 #     50 % of its weights zeroed by torch's global L1 pruning), annotate it,
 #     and JIT-run it against the output torch computed for the same input.
 set -euo pipefail
@@ -20,6 +21,10 @@ echo "   (weights elided in the print-out; patterns are exact)"
 "$bin/sparsity-opt" "$model" --sparsity-annotate \
   --mlir-elide-elementsattrs-if-larger=16
 
+echo
+echo "== sparsity-opt --sparsity-report=format=md $model"
+"$bin/sparsity-opt" "$model" --sparsity-report=format=md -o /dev/null
+
 tiny="$SPARSITY_ROOT/models/tiny"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -30,6 +35,9 @@ echo "== sparsity-import-onnx $tiny/resnet18_tiny_l1global50.onnx"
 echo "== its weights, annotated (first five):"
 "$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-annotate |
   grep -o 'sparsity.annotate .*' | head -5
+echo "== its sparsity report (Markdown; summary remark on stderr):"
+"$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-report=format=md \
+  -o /dev/null
 echo "== sparsity-run, compared with torch's output on the same input"
 "$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-annotate \
   -o "$work/resnet18.annotated.mlir"

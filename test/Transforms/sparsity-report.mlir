@@ -74,7 +74,7 @@
 // CSV: name,op,weight_shape,weight_type,params,zero_params,param_sparsity,uses,macs,saved_macs,saved_macs_unstructured,saved_macs_structured,saved_macs_propagated,op_sparsity,zero_out_channels,zero_in_channels,nm,block
 // CSV-NEXT: conv1,linalg.conv_2d_nchw_fchw,3x2x3x3,f32,54,18,0.333333,9,486,162,0,162,0,0.333333,1,0,,1x2x3x3
 // CSV-NEXT: conv2,linalg.conv_2d_nchw_fchw,2x3x1x1,f32,6,0,0.000000,9,54,18,0,0,18,0.333333,0,0,,
-// CSV-NEXT: TOTAL,,,,60,18,0.300000,0,540,180,0,162,18,0.333333,0,0,,
+// CSV-NEXT: TOTAL,,,,60,18,0.300000,,540,180,0,162,18,0.333333,,,,
 
 // MD: | sparsity | s_param = 30.00% | s_op = 33.33% |
 // MD: | layer | op | weight | params | s_param | uses | MACs | saved MACs | s_op | zero out/in ch. | N:M | block |

@@ -167,6 +167,13 @@ struct Row {
   int64_t params, zeroParams, uses, macs, saved, unstructured, structured,
       propagated, zeroOut, zeroIn;
   std::string nm, block;
+  /// The model total: no per-layer uses or channel counts.
+  bool isTotal = false;
+
+  /// `value`, or nothing on the total row.
+  std::string perLayer(int64_t value) const {
+    return isTotal ? "" : std::to_string(value);
+  }
 };
 } // namespace
 
@@ -198,6 +205,7 @@ static std::vector<Row> getRows(const OpSparsityAnalysis &analysis) {
   const SparsityTotals &totals = analysis.getTotals();
   Row total;
   total.name = "TOTAL";
+  total.isTotal = true;
   total.params = totals.params;
   total.zeroParams = totals.zeroParams;
   total.uses = 0;
@@ -222,10 +230,11 @@ static std::string renderCSV(const OpSparsityAnalysis &analysis) {
     os << csvField(row.name) << "," << row.op << "," << row.shape << ","
        << row.type << "," << row.params << "," << row.zeroParams << ","
        << llvm::format("%.6f", ratio(row.zeroParams, row.params)) << ","
-       << row.uses << "," << row.macs << "," << row.saved << ","
+       << row.perLayer(row.uses) << "," << row.macs << "," << row.saved << ","
        << row.unstructured << "," << row.structured << "," << row.propagated
        << "," << llvm::format("%.6f", ratio(row.saved, row.macs)) << ","
-       << row.zeroOut << "," << row.zeroIn << "," << row.nm << ","
+       << row.perLayer(row.zeroOut) << "," << row.perLayer(row.zeroIn) << ","
+       << row.nm << ","
        << row.block << "\n";
   }
   return text;
@@ -265,9 +274,12 @@ static std::string renderMarkdown(const OpSparsityAnalysis &analysis) {
     os << "| " << mdCell(row.name) << " | " << row.op << " | " << row.shape
        << (row.type.empty() ? "" : " " + row.type) << " | " << row.params
        << llvm::format(" | %.2f%%", 100 * ratio(row.zeroParams, row.params))
-       << " | " << row.uses << " | " << row.macs << " | " << row.saved
+       << " | " << row.perLayer(row.uses) << " | " << row.macs << " | "
+       << row.saved
        << llvm::format(" | %.2f%%", 100 * ratio(row.saved, row.macs)) << " | "
-       << row.zeroOut << "/" << row.zeroIn << " | " << row.nm << " | "
+       << (row.isTotal ? "" : row.perLayer(row.zeroOut) + "/" +
+                                  row.perLayer(row.zeroIn))
+       << " | " << row.nm << " | "
        << row.block << " |\n";
   }
   if (!analysis.getUncounted().empty()) {
