@@ -1,9 +1,8 @@
 #!/bin/sh
 # Regenerates models/tiny/: the committed tiny ONNX models and their reference
-# inputs/outputs (models/tiny/ref/<name>.{input,output}.npy), and the pruned
-# models of the operation-sparsity tests (no reference pair: those tests only
-# count, they do not run the models). Deterministic: fixed seeds, so rerunning
-# it rewrites byte-identical files.
+# inputs/outputs (models/tiny/ref/<name>.{input,output}.npy), including the
+# pruned models of the operation-sparsity tests (test/Analysis). Deterministic:
+# fixed seeds, so rerunning it rewrites byte-identical files.
 #
 #   models/make_tiny.sh [OUTDIR]      (default: models/tiny next to this script)
 #
@@ -15,14 +14,10 @@ py=${PYTHON:-/usr/bin/python3}
 mkdir -p "$out/ref"
 
 export_one() {
-    export_noref "$@" --reference-outputs "$out/ref"
-}
-
-export_noref() {
     name=$1; shift
     echo "== $name"
     "$py" "$here/export.py" --tiny --seed 0 --opset 13 "$@" \
-        -o "$out/$name.onnx" 2>&1 \
+        -o "$out/$name.onnx" --reference-outputs "$out/ref" 2>&1 \
         | grep -v -e 'Warning' -e '^  *warnings.warn' -e '^$' || true
     test -s "$out/$name.onnx"
 }
@@ -38,14 +33,13 @@ export_one bert_encoder_tiny_l1global80 --arch bert_encoder --prune l1-global=0.
 # Global L1 pruning at 50/80/90 % (test/Analysis/op-sparsity-onnx.test).
 for arch in resnet18 mobilenet_v2 vgg16; do
     for pct in 50 80 90; do
-        # resnet18_tiny_l1global50 has a reference pair (made above).
-        [ "$arch$pct" = resnet1850 ] && continue
-        export_noref "${arch}_tiny_l1global$pct" --arch "$arch" --prune "l1-global=0.$pct"
+        [ "$arch$pct" = resnet1850 ] && continue  # made above
+        export_one "${arch}_tiny_l1global$pct" --arch "$arch" --prune "l1-global=0.$pct"
     done
 done
 # Whole filters pruned, BatchNorm left fresh (folded into zero biases), so the
 # pruned filters give all-zero channels that propagate forward.
-export_noref resnet18_tiny_channel50_defaultnorms     --arch resnet18     --prune ln-structured=0.5 --default-norms
-export_noref mobilenet_v2_tiny_channel50_defaultnorms --arch mobilenet_v2 --prune ln-structured=0.5 --default-norms
+export_one resnet18_tiny_channel50_defaultnorms     --arch resnet18     --prune ln-structured=0.5 --default-norms
+export_one mobilenet_v2_tiny_channel50_defaultnorms --arch mobilenet_v2 --prune ln-structured=0.5 --default-norms
 
 du -cb "$out"/*.onnx "$out"/ref | tail -1 | sed 's/total/bytes in all/'
