@@ -626,6 +626,8 @@ void FunctionAnalyzer::classify(linalg::LinalgOp op) {
   info.weightType = weightType.getElementType();
   info.roles = layer.roles;
   info.declared = static_cast<bool>(trace->declaration);
+  info.weightRoot = trace->root;
+  info.weightChain = trace->chain;
 
   std::string whyNot;
   FailureOr<ElementMask> mask = getWeightMask(*trace, layer, whyNot);

@@ -78,6 +78,11 @@ struct LayerInfo {
   Type weightType;
   /// Roles of the weight dimensions.
   WeightDimRoles roles;
+  /// Where the weight comes from: the constant (or the `sparsity.annotate`
+  /// of a declared function argument) and the view-like ops between it and
+  /// the layer, in program order.
+  Value weightRoot;
+  SmallVector<Operation *> weightChain;
   /// The weight is a function argument: only its declared pattern is known.
   bool declared = false;
   /// The zeros of the weight are all known (a readable constant, or a

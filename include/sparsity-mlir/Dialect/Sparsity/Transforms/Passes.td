@@ -113,4 +113,60 @@ def SparsityReportPass : Pass<"sparsity-report", "::mlir::ModuleOp"> {
   ];
 }
 
+def SparsityPrunePass : Pass<"sparsity-prune", "::mlir::ModuleOp"> {
+  let summary = "Magnitude-prune constant weights to an exact budget";
+  let description = [{
+    One-shot magnitude pruning of the constant weights of the layers that
+    `--sparsity-report` counts. The pruned elements are set to zero in the
+    constants (a `dense_resource` stays a `dense_resource`), the pruned
+    weights are annotated with their new pattern, and a remark gives the
+    parameter and operation sparsity achieved. docs/pruning.md describes the
+    selection algorithm.
+
+    * `granularity=unstructured`: single weights. `target` is the share of
+      parameters (`metric=params`) or of MACs (`metric=ops`, op-guided: a
+      weight's score is its magnitude divided by the MACs it takes part in)
+      to remove, over the whole model (`scope=global`) or in every layer
+      (`scope=layer`).
+    * `granularity=channel`: output channels (filters). Channels coupled
+      through residual additions or depthwise convolutions form one group and
+      are pruned together, scored by the group's norm.
+    * `granularity=nm`: N:M (`nm=2:4`) along each layer's input-channel
+      dimension; `target` is not used.
+    * `granularity=block`: blocks of `block=RxC` output x input channels
+      (whole kernel windows), scored by their norm.
+    * `structured=F` (hybrid, the paper's "best of both"): channels are
+      pruned to `F` first, then single weights up to `target`.
+
+    Ties are broken by position, so the output is deterministic. Layers whose
+    name matches `exclude` are left alone, and every layer keeps at least
+    `min-kept` weights (one channel, one block). Invalid options are errors
+    naming the option, and the IR is left untouched.
+  }];
+  let options = [
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"unstructured\"",
+           "What is pruned: unstructured, channel, nm or block">,
+    Option<"criterion", "criterion", "std::string", /*default=*/"\"l1\"",
+           "Magnitude norm: l1 or l2">,
+    Option<"target", "target", "double", /*default=*/"0.5",
+           "Share of the metric to remove, in [0, 1)">,
+    Option<"metric", "metric", "std::string", /*default=*/"\"params\"",
+           "What target counts: params or ops (MACs)">,
+    Option<"scope", "scope", "std::string", /*default=*/"\"global\"",
+           "Where target applies: global (whole model) or layer (each)">,
+    Option<"structured", "structured", "double", /*default=*/"0.0",
+           "Hybrid: share pruned as whole channels before single weights">,
+    Option<"nm", "nm", "std::string", /*default=*/"\"2:4\"",
+           "N:M for granularity=nm">,
+    Option<"block", "block", "std::string", /*default=*/"\"4x4\"",
+           "Block of output x input channels for granularity=block">,
+    Option<"exclude", "exclude", "std::string", /*default=*/"\"\"",
+           "Regular expression: layers whose name matches are not pruned">,
+    Option<"minKept", "min-kept", "int64_t", /*default=*/"1",
+           "Weights every layer keeps at least">,
+  ];
+  let dependentDialects = ["::mlir::sparsity::SparsityDialect"];
+}
+
 #endif // SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_TD

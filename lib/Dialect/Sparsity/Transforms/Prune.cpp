@@ -1,0 +1,946 @@
+//===- Prune.cpp - magnitude pruning of constant weights ------------------===//
+//
+// Part of sparsity-mlir. Implements --sparsity-prune: one-shot magnitude
+// pruning of the layers OpSparsityAnalysis finds, to an exact budget in
+// parameters or MACs, unstructured, by channel groups, N:M, blocks or the
+// hybrid of channels and single weights. docs/pruning.md describes the
+// algorithm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Regex.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace mlir {
+namespace sparsity {
+#define GEN_PASS_DEF_SPARSITYPRUNEPASS
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h.inc"
+} // namespace sparsity
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+namespace {
+enum class Granularity { Unstructured, Channel, NM, Block };
+
+/// A layer whose constant weight can be pruned, in the constant's layout.
+struct Prunable {
+  const LayerInfo *info = nullptr;
+  arith::ConstantOp constant;
+  SmallVector<int64_t> shape;
+  /// The payload (a splat is expanded) and its element width.
+  ArrayRef<char> bytes;
+  SmallVector<char> splatBytes;
+  unsigned byteWidth = 0;
+  Type elementType;
+  /// The layer's output- and input-channel dimensions in the constant's
+  /// layout, or -1 when a view merges or splits them.
+  int64_t outDim = -1;
+  int64_t inDim = -1;
+  int64_t uses = 1;
+  /// Elements to set to zero (existing zeros included).
+  llvm::BitVector pruned;
+  /// Elements min-kept protects from unstructured pruning.
+  llvm::BitVector kept;
+
+  int64_t size() const { return pruned.size(); }
+
+  /// |w| of element `i`.
+  double magnitude(int64_t i) const {
+    const char *p = bytes.data() + i * byteWidth;
+    if (elementType.isF32()) {
+      float v;
+      std::memcpy(&v, p, 4);
+      return std::fabs(v);
+    }
+    if (elementType.isF64()) {
+      double v;
+      std::memcpy(&v, p, 8);
+      return std::fabs(v);
+    }
+    if (auto floatType = dyn_cast<FloatType>(elementType)) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, p, byteWidth);
+      APFloat value(floatType.getFloatSemantics(),
+                    APInt(floatType.getWidth(), bits));
+      return std::fabs(value.convertToDouble());
+    }
+    int64_t v = 0;
+    switch (byteWidth) {
+    case 1:
+      v = static_cast<int8_t>(*p);
+      break;
+    case 2: {
+      int16_t w;
+      std::memcpy(&w, p, 2);
+      v = w;
+      break;
+    }
+    case 4: {
+      int32_t w;
+      std::memcpy(&w, p, 4);
+      v = w;
+      break;
+    }
+    default:
+      std::memcpy(&v, p, 8);
+      break;
+    }
+    return std::fabs(static_cast<double>(v));
+  }
+};
+
+/// A unit of structured pruning: a channel of a group, or a block.
+struct Unit {
+  /// Norm of its weights (l1: sum of |w|; l2: square root of the sum of
+  /// squares).
+  double norm = 0;
+  /// What removing it saves: parameters or MACs.
+  int64_t cost = 0;
+  /// Which group (or layer) and which index in it.
+  unsigned owner = 0;
+  int64_t index = 0;
+};
+} // namespace
+
+/// Maps dimension `dim` of the value a layer sees back through `chain` to a
+/// dimension of the chain's root, or -1 when a view merges or splits it.
+static int64_t mapToRoot(ArrayRef<Operation *> chain, int64_t dim) {
+  for (Operation *op : llvm::reverse(chain)) {
+    if (dim < 0)
+      return -1;
+    if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+      dim = transpose.getPermutation()[dim];
+    } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      ArrayRef<int64_t> source = collapse.getSrcType().getShape();
+      int64_t found = -1;
+      for (int64_t d : collapse.getReassociationIndices()[dim]) {
+        if (source[d] == 1)
+          continue;
+        if (found >= 0)
+          return -1;
+        found = d;
+      }
+      dim = found >= 0 ? found : collapse.getReassociationIndices()[dim].back();
+    } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      ArrayRef<int64_t> result = expand.getResultType().getShape();
+      int64_t source = -1;
+      for (auto [s, group] : llvm::enumerate(expand.getReassociationIndices()))
+        if (llvm::is_contained(group, dim)) {
+          source = s;
+          for (int64_t d : group)
+            if (d != dim && result[d] != 1)
+              return -1;
+        }
+      dim = source;
+    } else if (!isa<tensor::CastOp, AnnotateOp, linalg::GenericOp>(op)) {
+      // Slices are rejected before (see collect); element type conversions
+      // keep the layout.
+      return -1;
+    }
+  }
+  return dim;
+}
+
+/// Row-major strides.
+static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+/// Calls `fn(linear)` for every element whose coordinates along `dimA` and
+/// `dimB` (dimB may be -1) lie in [a0, a1) and [b0, b1).
+template <typename Fn>
+static void forEachInBox(ArrayRef<int64_t> shape, int64_t dimA, int64_t a0,
+                         int64_t a1, int64_t dimB, int64_t b0, int64_t b1,
+                         Fn fn) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> lo(rank, 0), hi(shape.begin(), shape.end());
+  lo[dimA] = a0;
+  hi[dimA] = a1;
+  if (dimB >= 0) {
+    lo[dimB] = b0;
+    hi[dimB] = b1;
+  }
+  SmallVector<int64_t> strides = getStrides(shape);
+  SmallVector<int64_t> index(lo);
+  while (true) {
+    int64_t linear = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      linear += index[d] * strides[d];
+    // The innermost dimension is a contiguous run.
+    for (int64_t j = index[rank - 1]; j < hi[rank - 1]; ++j)
+      fn(linear + (j - index[rank - 1]));
+    int64_t d = rank - 2;
+    for (; d >= 0; --d) {
+      if (++index[d] < hi[d])
+        break;
+      index[d] = lo[d];
+    }
+    if (d < 0)
+      return;
+  }
+}
+
+namespace {
+struct SparsityPrunePass
+    : public sparsity::impl::SparsityPrunePassBase<SparsityPrunePass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult parseOptions(Location loc);
+  void collect(const OpSparsityAnalysis &analysis);
+  LogicalResult checkShapes(Location loc);
+  void buildChannelGroups(const OpSparsityAnalysis &analysis);
+  void pruneUnits(std::vector<Unit> units, double share,
+                  unsigned numOwners,
+                  function_ref<int64_t(unsigned)> ownerUnits,
+                  function_ref<void(const Unit &)> apply);
+  void pruneChannels(double share);
+  void pruneBlocks();
+  void pruneNM();
+  void pruneUnstructured();
+  void protectTopWeights();
+  int64_t totalMetric() const;
+  /// What the weights already save (zeros, earlier pruning), in the metric.
+  int64_t currentSaved() const;
+  bool write();
+
+  Granularity kind = Granularity::Unstructured;
+  bool useL2 = false;
+  bool byOps = false;
+  bool global = true;
+  int64_t nmN = 2, nmM = 4, blockR = 4, blockC = 4;
+  /// Shared: the pass is copyable, a Regex is not.
+  std::shared_ptr<llvm::Regex> excludeRegex;
+
+  const OpSparsityAnalysis *analysis = nullptr;
+  std::vector<Prunable> layers;
+  /// What the layers that are not pruned save, in the metric.
+  int64_t savedOutside = 0;
+  /// Channel groups: member layers (indices into `layers`) and the channel
+  /// count.
+  struct Group {
+    SmallVector<unsigned> members;
+    int64_t channels = 0;
+  };
+  std::vector<Group> groups;
+};
+} // namespace
+
+LogicalResult SparsityPrunePass::parseOptions(Location loc) {
+  auto bad = [&](StringRef option, const Twine &why) {
+    emitError(loc) << "sparsity-prune: option '" << option << "': " << why;
+    return failure();
+  };
+  if (granularity == "unstructured")
+    kind = Granularity::Unstructured;
+  else if (granularity == "channel")
+    kind = Granularity::Channel;
+  else if (granularity == "nm")
+    kind = Granularity::NM;
+  else if (granularity == "block")
+    kind = Granularity::Block;
+  else
+    return bad("granularity", "unknown value '" + granularity +
+                                  "' (expected unstructured, channel, nm "
+                                  "or block)");
+  if (criterion != "l1" && criterion != "l2")
+    return bad("criterion",
+               "unknown value '" + criterion + "' (expected l1 or l2)");
+  useL2 = criterion == "l2";
+  if (metric != "params" && metric != "ops")
+    return bad("metric",
+               "unknown value '" + metric + "' (expected params or ops)");
+  byOps = metric == "ops";
+  if (scope != "global" && scope != "layer")
+    return bad("scope",
+               "unknown value '" + scope + "' (expected global or layer)");
+  global = scope == "global";
+  if (!(target >= 0.0 && target < 1.0))
+    return bad("target", llvm::formatv("{0} is outside [0, 1)", target.getValue()));
+  if (!(structured >= 0.0 && structured <= target))
+    return bad("structured",
+               llvm::formatv("{0} is outside [0, target = {1}]",
+                             structured.getValue(), target.getValue()));
+  if (structured > 0.0 && kind != Granularity::Unstructured)
+    return bad("structured", "the hybrid mode prunes channels, then single "
+                             "weights: it needs granularity=unstructured");
+  if (kind == Granularity::NM) {
+    auto [n, m] = StringRef(nm).split(':');
+    if (n.getAsInteger(10, nmN) || m.getAsInteger(10, nmM) || nmN < 1 ||
+        nmM < 1)
+      return bad("nm", "'" + nm + "' is not N:M with positive N and M");
+    if (nmN > nmM)
+      return bad("nm", llvm::formatv("N = {0} exceeds M = {1}", nmN, nmM));
+  }
+  if (kind == Granularity::Block) {
+    auto [r, c] = StringRef(block).split('x');
+    if (r.getAsInteger(10, blockR) || c.getAsInteger(10, blockC) ||
+        blockR < 1 || blockC < 1)
+      return bad("block", "'" + block + "' is not RxC with positive R and C");
+  }
+  if (!exclude.empty()) {
+    excludeRegex = std::make_shared<llvm::Regex>(exclude);
+    std::string error;
+    if (!excludeRegex->isValid(error))
+      return bad("exclude", "invalid regular expression '" + exclude +
+                                "': " + error);
+  }
+  if (minKept < 0)
+    return bad("min-kept", llvm::formatv("{0} is negative", minKept.getValue()));
+  return success();
+}
+
+void SparsityPrunePass::collect(const OpSparsityAnalysis &analysis) {
+  // A constant feeding several layers is not pruned: the layers could
+  // disagree.
+  llvm::DenseMap<Value, unsigned> rootUses;
+  for (const LayerInfo &info : analysis.getLayers())
+    ++rootUses[info.weightRoot];
+
+  for (const LayerInfo &info : analysis.getLayers()) {
+    auto skip = [&](const Twine &why) {
+      emitRemark(info.op->getLoc())
+          << "layer '" << info.name << "' not pruned: " << why;
+    };
+    if (excludeRegex && excludeRegex->match(info.name))
+      continue;
+    auto constant = info.weightRoot.getDefiningOp<arith::ConstantOp>();
+    if (info.declared || !constant) {
+      skip("its weight is not a constant");
+      continue;
+    }
+    if (rootUses[info.weightRoot] > 1) {
+      skip("its weight constant is shared with another layer");
+      continue;
+    }
+    if (llvm::any_of(info.weightChain, llvm::IsaPred<tensor::ExtractSliceOp>)) {
+      skip("it reads a slice of its weight constant");
+      continue;
+    }
+    Prunable layer;
+    layer.info = &info;
+    layer.constant = constant;
+    auto type = cast<RankedTensorType>(constant.getType());
+    layer.shape.assign(type.getShape().begin(), type.getShape().end());
+    layer.elementType = type.getElementType();
+    unsigned width = layer.elementType.getIntOrFloatBitWidth();
+    if (!llvm::is_contained({8u, 16u, 32u, 64u}, width)) {
+      skip("its element type is not supported");
+      continue;
+    }
+    layer.byteWidth = width / 8;
+    int64_t numElements = type.getNumElements();
+    Attribute value = constant.getValue();
+    if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+      if (dense.isSplat()) {
+        ArrayRef<char> one = dense.getRawData();
+        for (int64_t i = 0; i < numElements; ++i)
+          layer.splatBytes.append(one.begin(), one.begin() + layer.byteWidth);
+        layer.bytes = layer.splatBytes;
+      } else {
+        layer.bytes = dense.getRawData();
+      }
+    } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+      const AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob) {
+        skip("its weight payload is not available");
+        continue;
+      }
+      layer.bytes = blob->getData();
+    } else {
+      skip("its weight payload kind is not supported");
+      continue;
+    }
+    if (static_cast<int64_t>(layer.bytes.size()) <
+        numElements * layer.byteWidth) {
+      skip("its weight payload is truncated");
+      continue;
+    }
+    layer.outDim = mapToRoot(info.weightChain, info.roles.outDim);
+    layer.inDim = mapToRoot(info.weightChain, info.roles.inDim);
+    layer.uses = info.uses;
+    layer.pruned.resize(numElements);
+    layer.kept.resize(numElements);
+    // Existing zeros stay zero and count as pruned.
+    for (int64_t i = 0; i < numElements; ++i)
+      if (layer.magnitude(i) == 0.0)
+        layer.pruned.set(i);
+    layers.push_back(std::move(layer));
+  }
+}
+
+LogicalResult SparsityPrunePass::checkShapes(Location loc) {
+  for (const Prunable &layer : layers) {
+    auto fail = [&](StringRef option, const Twine &why) {
+      emitError(loc) << "sparsity-prune: option '" << option << "': layer '"
+                     << layer.info->name << "': " << why
+                     << " (exclude it with exclude=<regex>)";
+      return failure();
+    };
+    if (kind == Granularity::NM) {
+      if (layer.inDim < 0)
+        return fail("nm", "it has no input-channel dimension");
+      if (layer.shape[layer.inDim] % nmM != 0)
+        return fail("nm", llvm::formatv("M = {0} does not divide its input "
+                                        "channels ({1})",
+                                        nmM, layer.shape[layer.inDim]));
+    }
+    if (kind == Granularity::Block) {
+      if (layer.inDim < 0 || layer.outDim < 0 || layer.inDim == layer.outDim)
+        return fail("block", "it has no distinct output- and input-channel "
+                             "dimensions");
+      if (layer.shape[layer.outDim] % blockR != 0 ||
+          layer.shape[layer.inDim] % blockC != 0)
+        return fail("block",
+                    llvm::formatv("{0}x{1} does not divide its {2} output x "
+                                  "{3} input channels",
+                                  blockR, blockC, layer.shape[layer.outDim],
+                                  layer.shape[layer.inDim]));
+    }
+  }
+  return success();
+}
+
+int64_t SparsityPrunePass::currentSaved() const {
+  int64_t saved = savedOutside;
+  for (const Prunable &layer : layers)
+    saved += static_cast<int64_t>(layer.pruned.count()) *
+             (byOps ? layer.uses : 1);
+  return saved;
+}
+
+int64_t SparsityPrunePass::totalMetric() const {
+  const SparsityTotals &totals = analysis->getTotals();
+  return byOps ? totals.macs : totals.params;
+}
+
+/// Selects units to prune, lowest norm first (per cost when global), ties by
+/// owner and index, until `share` of the metric is reached: over all owners
+/// (global) or within each owner (layer). Every owner keeps at least one
+/// unit.
+void SparsityPrunePass::pruneUnits(
+    std::vector<Unit> units, double share, unsigned numOwners,
+    function_ref<int64_t(unsigned)> ownerUnits,
+    function_ref<void(const Unit &)> apply) {
+  auto key = [&](const Unit &u) {
+    return global ? u.norm / std::max<int64_t>(u.cost, 1) : u.norm;
+  };
+  llvm::sort(units, [&](const Unit &a, const Unit &b) {
+    double ka = key(a), kb = key(b);
+    if (ka != kb)
+      return ka < kb;
+    if (a.owner != b.owner)
+      return a.owner < b.owner;
+    return a.index < b.index;
+  });
+  SmallVector<int64_t> taken(numOwners, 0);
+  if (global) {
+    int64_t needed = std::llround(share * totalMetric()) - currentSaved();
+    int64_t done = 0;
+    for (const Unit &unit : units) {
+      if (done >= needed)
+        break;
+      if (taken[unit.owner] + 1 >= ownerUnits(unit.owner))
+        continue;
+      ++taken[unit.owner];
+      done += unit.cost;
+      apply(unit);
+    }
+    return;
+  }
+  // Per owner: round(share * units), as torch.nn.utils.prune does.
+  for (const Unit &unit : units) {
+    int64_t count = ownerUnits(unit.owner);
+    int64_t quota = std::min<int64_t>(std::llround(share * count), count - 1);
+    if (taken[unit.owner] >= quota)
+      continue;
+    ++taken[unit.owner];
+    apply(unit);
+  }
+}
+
+void SparsityPrunePass::buildChannelGroups(
+    const OpSparsityAnalysis &analysis) {
+  // Follow each layer's output channels through ops that keep channels
+  // apart; where two layers' channels meet (a residual addition) or a
+  // depthwise layer filters them one by one, the layers are coupled.
+  llvm::DenseMap<const LayerInfo *, unsigned> prunableIndex;
+  for (auto [i, layer] : llvm::enumerate(layers))
+    prunableIndex[layer.info] = i;
+  llvm::DenseMap<Operation *, const LayerInfo *> layerOf;
+  for (const LayerInfo &info : analysis.getLayers())
+    layerOf[info.op] = &info;
+
+  llvm::EquivalenceClasses<const LayerInfo *> classes;
+  llvm::DenseSet<const LayerInfo *> blocked;
+  // The layer whose channels a value's dimension carries.
+  llvm::DenseMap<Value, std::pair<const LayerInfo *, int64_t>> carries;
+
+  getOperation()->walk([&](Operation *op) {
+    auto layerIt = layerOf.find(op);
+    if (layerIt != layerOf.end()) {
+      const LayerInfo *info = layerIt->second;
+      classes.insert(info);
+      const WeightDimRoles &roles = info->roles;
+      if (roles.outDim < 0)
+        return;
+      if (roles.input[roles.outDim]) {
+        // Depthwise: filter c reads channel c of its input.
+        auto linalgOp = cast<linalg::LinalgOp>(op);
+        for (OpOperand *input : linalgOp.getDpsInputOperands()) {
+          if (input->getOperandNumber() == info->weightOperand)
+            continue;
+          auto it = carries.find(input->get());
+          if (it != carries.end() &&
+              it->second.second == roles.activationDim[roles.outDim])
+            classes.unionSets(info, it->second.first);
+        }
+      }
+      carries[op->getResult(0)] = {info, roles.resultDim[roles.outDim]};
+      return;
+    }
+    if (isa<AnnotateOp, tensor::CastOp>(op)) {
+      auto it = carries.find(op->getOperand(0));
+      if (it != carries.end())
+        carries[op->getResult(0)] = it->second;
+      return;
+    }
+    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+      auto it = carries.find(pad.getSource());
+      if (it != carries.end()) {
+        int64_t d = it->second.second;
+        ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+        if (low[d] == 0 && high[d] == 0)
+          carries[pad.getResult()] = it->second;
+      }
+      return;
+    }
+    if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      for (Value input : concat.getInputs()) {
+        auto it = carries.find(input);
+        if (it != carries.end())
+          blocked.insert(it->second.first);
+      }
+      return;
+    }
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || op->getNumResults() != 1 ||
+        !linalgOp.hasPureTensorSemantics())
+      return;
+    AffineMap resultMap =
+        linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
+    const LayerInfo *joined = nullptr;
+    int64_t joinedDim = -1;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto it = carries.find(operand.get());
+      if (it == carries.end() ||
+          !linalgOp.payloadUsesValueFromOperand(&operand))
+        continue;
+      AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+      auto expr = dyn_cast<AffineDimExpr>(map.getResult(it->second.second));
+      int64_t j = -1;
+      if (expr)
+        for (auto [r, result] : llvm::enumerate(resultMap.getResults()))
+          if (result == expr)
+            j = r;
+      if (j < 0) {
+        // The channels are reduced or reshaped away: their consumers need
+        // no coupling.
+        continue;
+      }
+      if (joined && joinedDim == j) {
+        classes.unionSets(joined, it->second.first);
+      } else if (!joined) {
+        joined = it->second.first;
+        joinedDim = j;
+      }
+    }
+    if (joined)
+      carries[op->getResult(0)] = {joined, joinedDim};
+  });
+
+  for (auto it = classes.begin(); it != classes.end(); ++it) {
+    if (!(*it)->isLeader())
+      continue;
+    Group group;
+    bool prunable = true;
+    for (auto member = classes.member_begin(**it);
+         member != classes.member_end(); ++member) {
+      const LayerInfo *info = *member;
+      auto index = prunableIndex.find(info);
+      if (index == prunableIndex.end() || blocked.contains(info)) {
+        prunable = false;
+        break;
+      }
+      const Prunable &layer = layers[index->second];
+      if (layer.outDim < 0) {
+        prunable = false;
+        break;
+      }
+      int64_t channels = layer.shape[layer.outDim];
+      if (group.channels != 0 && group.channels != channels) {
+        prunable = false;
+        break;
+      }
+      group.channels = channels;
+      group.members.push_back(index->second);
+    }
+    if (!prunable || group.members.empty()) {
+      emitRemark((*it)->getData()->op->getLoc())
+          << "channels of layer '" << (*it)->getData()->name
+          << "' not pruned: they are coupled with a layer that cannot be "
+             "pruned (excluded, not constant, or coupled through a concat)";
+      continue;
+    }
+    llvm::sort(group.members);
+    groups.push_back(std::move(group));
+  }
+  llvm::sort(groups, [](const Group &a, const Group &b) {
+    return a.members.front() < b.members.front();
+  });
+}
+
+void SparsityPrunePass::pruneChannels(double share) {
+  std::vector<Unit> units;
+  for (auto [g, group] : llvm::enumerate(groups)) {
+    for (int64_t c = 0; c < group.channels; ++c) {
+      Unit unit;
+      unit.owner = g;
+      unit.index = c;
+      for (unsigned m : group.members) {
+        const Prunable &layer = layers[m];
+        int64_t count = 0;
+        forEachInBox(layer.shape, layer.outDim, c, c + 1, -1, 0, 0,
+                     [&](int64_t i) {
+                       double v = layer.magnitude(i);
+                       unit.norm += useL2 ? v * v : v;
+                       count += !layer.pruned.test(i);
+                     });
+        unit.cost += byOps ? count * layer.uses : count;
+      }
+      if (useL2)
+        unit.norm = std::sqrt(unit.norm);
+      units.push_back(unit);
+    }
+  }
+  pruneUnits(
+      std::move(units), share, groups.size(),
+      [&](unsigned g) { return groups[g].channels; },
+      [&](const Unit &unit) {
+        for (unsigned m : groups[unit.owner].members) {
+          Prunable &layer = layers[m];
+          forEachInBox(layer.shape, layer.outDim, unit.index, unit.index + 1,
+                       -1, 0, 0, [&](int64_t i) { layer.pruned.set(i); });
+        }
+      });
+}
+
+void SparsityPrunePass::pruneBlocks() {
+  std::vector<Unit> units;
+  SmallVector<int64_t> blocksPerLayer;
+  for (unsigned l = 0, e = layers.size(); l < e; ++l) {
+    const Prunable &layer = layers[l];
+    int64_t rows = layer.shape[layer.outDim] / blockR;
+    int64_t cols = layer.shape[layer.inDim] / blockC;
+    blocksPerLayer.push_back(rows * cols);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        Unit unit;
+        unit.owner = l;
+        unit.index = r * cols + c;
+        int64_t count = 0;
+        forEachInBox(layer.shape, layer.outDim, r * blockR, (r + 1) * blockR,
+                     layer.inDim, c * blockC, (c + 1) * blockC,
+                     [&](int64_t i) {
+                       double v = layer.magnitude(i);
+                       unit.norm += useL2 ? v * v : v;
+                       count += !layer.pruned.test(i);
+                     });
+        if (useL2)
+          unit.norm = std::sqrt(unit.norm);
+        unit.cost = byOps ? count * layer.uses : count;
+        units.push_back(unit);
+      }
+  }
+  pruneUnits(
+      std::move(units), target, layers.size(),
+      [&](unsigned l) { return blocksPerLayer[l]; },
+      [&](const Unit &unit) {
+        Prunable &layer = layers[unit.owner];
+        int64_t cols = layer.shape[layer.inDim] / blockC;
+        int64_t r = unit.index / cols, c = unit.index % cols;
+        forEachInBox(layer.shape, layer.outDim, r * blockR, (r + 1) * blockR,
+                     layer.inDim, c * blockC, (c + 1) * blockC,
+                     [&](int64_t i) { layer.pruned.set(i); });
+      });
+}
+
+void SparsityPrunePass::pruneNM() {
+  for (Prunable &layer : layers) {
+    int64_t stride = getStrides(layer.shape)[layer.inDim];
+    int64_t size = layer.shape[layer.inDim];
+    int64_t outer = layer.size() / (size * stride);
+    SmallVector<std::pair<double, int64_t>> group(nmM);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t g = 0; g < size; g += nmM)
+        for (int64_t inner = 0; inner < stride; ++inner) {
+          for (int64_t k = 0; k < nmM; ++k) {
+            int64_t i = (o * size + g + k) * stride + inner;
+            group[k] = {layer.magnitude(i), i};
+          }
+          // Keep the N largest; ties keep the lower position.
+          llvm::sort(group, [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+          });
+          for (int64_t k = nmN; k < nmM; ++k)
+            layer.pruned.set(group[k].second);
+        }
+  }
+}
+
+void SparsityPrunePass::protectTopWeights() {
+  // Every layer keeps its min-kept largest weights (ties: lower position).
+  for (Prunable &layer : layers) {
+    int64_t keep = std::min<int64_t>(minKept, layer.size());
+    if (keep == 0)
+      continue;
+    std::vector<std::pair<double, int64_t>> top;
+    auto worse = [](const std::pair<double, int64_t> &a,
+                    const std::pair<double, int64_t> &b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    };
+    for (int64_t i = 0; i < layer.size(); ++i) {
+      if (layer.pruned.test(i))
+        continue;
+      std::pair<double, int64_t> item{layer.magnitude(i), i};
+      if (static_cast<int64_t>(top.size()) < keep) {
+        top.push_back(item);
+        std::push_heap(top.begin(), top.end(), worse);
+      } else if (worse(item, top.front())) {
+        std::pop_heap(top.begin(), top.end(), worse);
+        top.back() = item;
+        std::push_heap(top.begin(), top.end(), worse);
+      }
+    }
+    for (const auto &item : top)
+      layer.kept.set(item.second);
+  }
+}
+
+void SparsityPrunePass::pruneUnstructured() {
+  protectTopWeights();
+  // Scores: |w| (params) or |w| / uses (ops: a weight of a layer whose
+  // weights take part in more MACs is cheaper to keep... to remove first).
+  // A candidate's float score bits order like the scores.
+  auto scoreBits = [&](const Prunable &layer, int64_t i) -> uint32_t {
+    double score = layer.magnitude(i);
+    if (byOps)
+      score /= static_cast<double>(layer.uses);
+    float f = static_cast<float>(score);
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    return bits;
+  };
+  auto weightOf = [&](const Prunable &layer) -> int64_t {
+    return byOps ? layer.uses : 1;
+  };
+
+  // Select, in each set of layers, the candidates with the lowest scores
+  // until `needed` is reached: bisect the score threshold, then take the
+  // ties at the threshold in position order.
+  auto select = [&](ArrayRef<unsigned> members, int64_t needed) {
+    auto below = [&](uint64_t threshold) {
+      int64_t sum = 0;
+      for (unsigned l : members) {
+        const Prunable &layer = layers[l];
+        int64_t w = weightOf(layer);
+        for (int64_t i = 0, e = layer.size(); i < e; ++i)
+          if (!layer.kept.test(i) &&
+              (layer.pruned.test(i) || scoreBits(layer, i) < threshold))
+            sum += w;
+      }
+      return sum;
+    };
+    // Already there (existing zeros and channels count)?
+    if (below(0) >= needed)
+      return;
+    // Smallest threshold t with below(t + 1) >= needed.
+    uint64_t lo = 0, hi = 0x7F800001;
+    if (below(hi) < needed)
+      lo = hi; // Not reachable: take every candidate.
+    while (lo < hi) {
+      uint64_t mid = lo + (hi - lo) / 2;
+      if (below(mid + 1) >= needed)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    uint64_t threshold = lo;
+    int64_t sum = below(threshold);
+    for (unsigned l : members) {
+      Prunable &layer = layers[l];
+      int64_t w = weightOf(layer);
+      for (int64_t i = 0, e = layer.size(); i < e; ++i) {
+        if (layer.kept.test(i) || layer.pruned.test(i))
+          continue;
+        uint32_t bits = scoreBits(layer, i);
+        if (bits < threshold) {
+          layer.pruned.set(i);
+        } else if (bits == threshold && sum < needed) {
+          layer.pruned.set(i);
+          sum += w;
+        }
+      }
+    }
+  };
+
+  if (global) {
+    // The target is the whole model's: what layers that are not pruned
+    // already save counts.
+    SmallVector<unsigned> members;
+    for (unsigned l = 0, e = layers.size(); l < e; ++l)
+      members.push_back(l);
+    select(members, std::llround(target * totalMetric()) - savedOutside);
+    return;
+  }
+  for (unsigned l = 0, e = layers.size(); l < e; ++l)
+    select(l, std::llround(target * layers[l].size()));
+}
+
+bool SparsityPrunePass::write() {
+  bool changed = false;
+  for (Prunable &layer : layers) {
+    // Existing zeros are already zero: only rewrite what changes.
+    bool changes = false;
+    for (int i : layer.pruned.set_bits())
+      if (layer.magnitude(i) != 0.0) {
+        changes = true;
+        break;
+      }
+    if (!changes)
+      continue;
+    changed = true;
+    arith::ConstantOp constant = layer.constant;
+    auto type = cast<RankedTensorType>(constant.getType());
+    size_t numBytes = layer.size() * layer.byteWidth;
+    Attribute value;
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(
+            constant.getValue())) {
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+          numBytes, std::max<size_t>(layer.byteWidth, 8), /*dataIsMutable=*/true);
+      char *data = blob.getMutableData().data();
+      std::memcpy(data, layer.bytes.data(), numBytes);
+      for (int i : layer.pruned.set_bits())
+        std::memset(data + static_cast<int64_t>(i) * layer.byteWidth, 0,
+                    layer.byteWidth);
+      value = DenseResourceElementsAttr::get(
+          type, resource.getRawHandle().getKey(), std::move(blob));
+    } else {
+      std::vector<char> data(layer.bytes.begin(),
+                             layer.bytes.begin() + numBytes);
+      for (int i : layer.pruned.set_bits())
+        std::memset(data.data() + static_cast<int64_t>(i) * layer.byteWidth,
+                    0, layer.byteWidth);
+      value = DenseElementsAttr::getFromRawBuffer(type, data);
+    }
+    // The old pattern no longer holds: drop annotations of this constant.
+    for (Operation *user : llvm::make_early_inc_range(constant->getUsers()))
+      if (auto annotate = dyn_cast<AnnotateOp>(user)) {
+        annotate.getResult().replaceAllUsesWith(annotate.getSource());
+        annotate.erase();
+      }
+    constant.setValueAttr(cast<TypedAttr>(value));
+  }
+  return changed;
+}
+
+void SparsityPrunePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  Location loc = module.getLoc();
+  if (failed(parseOptions(loc)))
+    return signalPassFailure();
+
+  const auto &analysisRef = getAnalysis<OpSparsityAnalysis>();
+  analysis = &analysisRef;
+  collect(analysisRef);
+  const SparsityTotals &before = analysisRef.getTotals();
+  savedOutside = byOps ? before.savedUnstructured + before.savedStructured
+                       : before.zeroParams;
+  for (const Prunable &layer : layers)
+    savedOutside -= byOps ? layer.info->savedUnstructured +
+                                layer.info->savedStructured
+                          : layer.info->zeroParams;
+  if (failed(checkShapes(loc)))
+    return signalPassFailure();
+
+  switch (kind) {
+  case Granularity::Unstructured:
+    if (structured > 0.0) {
+      buildChannelGroups(analysisRef);
+      pruneChannels(structured);
+    }
+    pruneUnstructured();
+    break;
+  case Granularity::Channel:
+    buildChannelGroups(analysisRef);
+    pruneChannels(target);
+    break;
+  case Granularity::NM:
+    pruneNM();
+    break;
+  case Granularity::Block:
+    pruneBlocks();
+    break;
+  }
+
+  int64_t prunedLayers = layers.size();
+  bool changed = write();
+  analysis = nullptr;
+  layers.clear();
+  groups.clear();
+  if (!changed) {
+    markAllAnalysesPreserved();
+  } else {
+    OpPassManager annotate(ModuleOp::getOperationName());
+    annotate.addPass(createSparsityAnnotatePass());
+    if (failed(runPipeline(annotate, module)))
+      return signalPassFailure();
+  }
+
+  // What was achieved, counted afresh.
+  OpSparsityAnalysis after(module);
+  const SparsityTotals &totals = after.getTotals();
+  auto ratio = [](int64_t part, int64_t whole) {
+    return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
+  };
+  emitRemark(loc) << llvm::formatv(
+      "sparsity-prune: {0} layers pruned; s_param = {1:P2} ({2} of {3} "
+      "weights zero), s_op = {4:P2} ({5:P2} from the zeros alone)",
+      prunedLayers, ratio(totals.zeroParams, totals.params),
+      totals.zeroParams, totals.params, ratio(totals.savedMacs, totals.macs),
+      ratio(totals.savedUnstructured + totals.savedStructured, totals.macs));
+}
