@@ -280,7 +280,8 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
                "unknown value '" + scope + "' (expected global or layer)");
   global = scope == "global";
   if (!(target >= 0.0 && target < 1.0))
-    return bad("target", llvm::formatv("{0} is outside [0, 1)", target.getValue()));
+    return bad("target",
+               llvm::formatv("{0} is outside [0, 1)", target.getValue()));
   if (!(structured >= 0.0 && structured <= target))
     return bad("structured",
                llvm::formatv("{0} is outside [0, target = {1}]",
@@ -310,7 +311,8 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
                                 "': " + error);
   }
   if (minKept < 0)
-    return bad("min-kept", llvm::formatv("{0} is negative", minKept.getValue()));
+    return bad("min-kept",
+               llvm::formatv("{0} is negative", minKept.getValue()));
   return success();
 }
 
@@ -851,7 +853,8 @@ bool SparsityPrunePass::write() {
     if (auto resource = dyn_cast<DenseResourceElementsAttr>(
             constant.getValue())) {
       AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
-          numBytes, std::max<size_t>(layer.byteWidth, 8), /*dataIsMutable=*/true);
+          numBytes, std::max<size_t>(layer.byteWidth, 8),
+          /*dataIsMutable=*/true);
       char *data = blob.getMutableData().data();
       std::memcpy(data, layer.bytes.data(), numBytes);
       for (int i : layer.pruned.set_bits())
