@@ -15,7 +15,7 @@
 // PARAMS-LABEL: func.func @two_layers
 // PARAMS: arith.constant dense<{{\[}}[0.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
 // PARAMS: arith.constant dense<{{\[}}[0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [1.100000e+00], [1.200000e+00], [1.300000e+00]]> : tensor<8x1xf32>
-// PARAMS-REMARK: remark: sparsity-prune: 2 layers pruned; s_param = 50.00% (6 of 12 weights zero), s_op = 37.50% (37.50% from the zeros alone)
+// PARAMS-REMARK: remark: sparsity-prune: 2 layers changed; s_param = 50.00% (6 of 12 weights zero), s_op = 37.50% (37.50% from the zeros alone)
 //
 // metric=ops (op-guided), target 0.5 = 12 MACs: scores |w| / uses are 0.25,
 // 0.5, 0.75, 1 for w1 and 0.55 ... 1.3 for w2. The lowest go until 12 MACs
@@ -26,7 +26,7 @@
 // OPS-LABEL: func.func @two_layers
 // OPS: arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00], [0.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
 // OPS: arith.constant dense<{{\[}}[0.000000e+00], [0.000000e+00], [0.000000e+00], [8.000000e-01], [0.899999976], [1.100000e+00], [1.200000e+00], [1.300000e+00]]> : tensor<8x1xf32>
-// OPS-REMARK: remark: sparsity-prune: 2 layers pruned; s_param = 50.00% (6 of 12 weights zero), s_op = 70.83% (62.50% from the zeros alone)
+// OPS-REMARK: remark: sparsity-prune: 2 layers changed; s_param = 50.00% (6 of 12 weights zero), s_op = 70.83% (62.50% from the zeros alone)
 func.func @two_layers(%x: tensor<4x2xf32>) -> tensor<1x1xf32> {
   %zero = arith.constant 0.0 : f32
   %w1 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>

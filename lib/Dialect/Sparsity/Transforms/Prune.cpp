@@ -226,7 +226,8 @@ private:
   int64_t totalMetric() const;
   /// What the weights already save (zeros, earlier pruning), in the metric.
   int64_t currentSaved() const;
-  bool write();
+  /// Writes the pruned constants; returns how many changed.
+  int64_t write();
 
   Granularity kind = Granularity::Unstructured;
   bool useL2 = false;
@@ -833,8 +834,8 @@ void SparsityPrunePass::pruneUnstructured() {
     select(l, std::llround(target * layers[l].size()));
 }
 
-bool SparsityPrunePass::write() {
-  bool changed = false;
+int64_t SparsityPrunePass::write() {
+  int64_t changed = 0;
   for (Prunable &layer : layers) {
     // Existing zeros are already zero: only rewrite what changes.
     bool changes = false;
@@ -845,7 +846,7 @@ bool SparsityPrunePass::write() {
       }
     if (!changes)
       continue;
-    changed = true;
+    ++changed;
     arith::ConstantOp constant = layer.constant;
     auto type = cast<RankedTensorType>(constant.getType());
     size_t numBytes = layer.size() * layer.byteWidth;
@@ -920,8 +921,7 @@ void SparsityPrunePass::runOnOperation() {
     break;
   }
 
-  int64_t prunedLayers = layers.size();
-  bool changed = write();
+  int64_t changed = write();
   analysis = nullptr;
   layers.clear();
   groups.clear();
@@ -940,10 +940,24 @@ void SparsityPrunePass::runOnOperation() {
   auto ratio = [](int64_t part, int64_t whole) {
     return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
   };
+  // A global unstructured target is a promise about the whole model: say so
+  // when the layers that may be pruned cannot keep it.
+  if (kind == Granularity::Unstructured && global) {
+    int64_t whole = byOps ? totals.macs : totals.params;
+    int64_t saved = byOps ? totals.savedUnstructured + totals.savedStructured
+                          : totals.zeroParams;
+    if (ratio(saved, whole) + 0.005 < target)
+      emitRemark(loc) << llvm::formatv(
+          "sparsity-prune: target {0:P2} of the {1} not reached: the layers "
+          "that can be pruned (see the remarks) keep min-kept = {2} weights "
+          "each",
+          target.getValue(), byOps ? "MACs" : "parameters",
+          minKept.getValue());
+  }
   emitRemark(loc) << llvm::formatv(
-      "sparsity-prune: {0} layers pruned; s_param = {1:P2} ({2} of {3} "
+      "sparsity-prune: {0} layers changed; s_param = {1:P2} ({2} of {3} "
       "weights zero), s_op = {4:P2} ({5:P2} from the zeros alone)",
-      prunedLayers, ratio(totals.zeroParams, totals.params),
+      changed, ratio(totals.zeroParams, totals.params),
       totals.zeroParams, totals.params, ratio(totals.savedMacs, totals.macs),
       ratio(totals.savedUnstructured + totals.savedStructured, totals.macs));
 }
