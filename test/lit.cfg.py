@@ -67,6 +67,11 @@ if shutil.which("node") and os.path.isdir(os.path.join(
 if subprocess.run(["/usr/bin/python3", "-c", "import onnx, numpy"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("python-onnx")
+# ... and python3-torch: torch.nn.utils.prune as the reference of
+# --sparsity-prune (scripts/check-prune-torch.py, test/Transforms/prune-torch).
+if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx, numpy"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("python-torch")
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
