@@ -756,64 +756,90 @@ void SparsityPrunePass::protectTopWeights() {
 
 void SparsityPrunePass::pruneUnstructured() {
   protectTopWeights();
-  // Scores: |w| (params) or |w| / uses (ops: a weight of a layer whose
-  // weights take part in more MACs is cheaper to keep... to remove first).
-  // A candidate's float score bits order like the scores.
-  auto scoreBits = [&](const Prunable &layer, int64_t i) -> uint32_t {
-    double score = layer.magnitude(i);
-    if (byOps)
-      score /= static_cast<double>(layer.uses);
-    float f = static_cast<float>(score);
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    return bits;
-  };
   auto weightOf = [&](const Prunable &layer) -> int64_t {
     return byOps ? layer.uses : 1;
   };
 
-  // Select, in each set of layers, the candidates with the lowest scores
-  // until `needed` is reached: bisect the score threshold, then take the
-  // ties at the threshold in position order.
+  // Select, among `members`, the candidates with the lowest scores until
+  // `needed` (in the metric, what is pruned already included) is reached.
+  // Scores are |w| (params) or |w| / uses (ops: a weight that takes part in
+  // more MACs goes first); as non-negative floats, their bit patterns order
+  // like them. A two-level radix select over the 32-bit patterns finds the
+  // threshold score t; everything below t goes, then the candidates scoring
+  // exactly t in position order (layer, then element) until `needed`.
   auto select = [&](ArrayRef<unsigned> members, int64_t needed) {
-    auto below = [&](uint64_t threshold) {
-      int64_t sum = 0;
-      for (unsigned l : members) {
-        const Prunable &layer = layers[l];
-        int64_t w = weightOf(layer);
-        for (int64_t i = 0, e = layer.size(); i < e; ++i)
-          if (!layer.kept.test(i) &&
-              (layer.pruned.test(i) || scoreBits(layer, i) < threshold))
-            sum += w;
+    constexpr uint32_t kPruned = 0, kKept = 0xFFFFFFFF;
+    std::vector<std::vector<uint32_t>> scores(members.size());
+    for (auto [m, l] : llvm::enumerate(members)) {
+      const Prunable &layer = layers[l];
+      std::vector<uint32_t> &out = scores[m];
+      out.resize(layer.size());
+      double divisor = byOps ? static_cast<double>(layer.uses) : 1.0;
+      for (int64_t i = 0, e = layer.size(); i < e; ++i) {
+        if (layer.pruned.test(i)) {
+          out[i] = kPruned;
+          continue;
+        }
+        if (layer.kept.test(i)) {
+          out[i] = kKept;
+          continue;
+        }
+        float score = static_cast<float>(layer.magnitude(i) / divisor);
+        uint32_t bits;
+        std::memcpy(&bits, &score, 4);
+        // A non-zero weight never scores "already pruned".
+        out[i] = std::max<uint32_t>(bits, 1);
       }
-      return sum;
-    };
-    // Already there (existing zeros and channels count)?
-    if (below(0) >= needed)
-      return;
-    // Smallest threshold t with below(t + 1) >= needed.
-    uint64_t lo = 0, hi = 0x7F800001;
-    if (below(hi) < needed)
-      lo = hi; // Not reachable: take every candidate.
-    while (lo < hi) {
-      uint64_t mid = lo + (hi - lo) / 2;
-      if (below(mid + 1) >= needed)
-        hi = mid;
-      else
-        lo = mid + 1;
     }
-    uint64_t threshold = lo;
-    int64_t sum = below(threshold);
-    for (unsigned l : members) {
+    auto histogram = [&](auto bucketOf, auto inRange) {
+      std::vector<int64_t> counts(1 << 16, 0);
+      for (auto [m, l] : llvm::enumerate(members)) {
+        int64_t w = weightOf(layers[l]);
+        for (uint32_t score : scores[m])
+          if (score != kKept && inRange(score))
+            counts[bucketOf(score)] += w;
+      }
+      return counts;
+    };
+    // Level 1: the high 16 bits.
+    std::vector<int64_t> high = histogram(
+        [](uint32_t v) { return v >> 16; }, [](uint32_t) { return true; });
+    int64_t below = 0;
+    uint32_t bucket = 0;
+    for (; bucket < (1u << 16); ++bucket) {
+      if (below + high[bucket] >= needed)
+        break;
+      below += high[bucket];
+    }
+    uint32_t threshold;
+    if (bucket == (1u << 16)) {
+      threshold = kKept; // Not reachable: every candidate goes.
+    } else {
+      // Level 2: the low 16 bits inside that bucket.
+      std::vector<int64_t> low = histogram(
+          [](uint32_t v) { return v & 0xFFFF; },
+          [&](uint32_t v) { return (v >> 16) == bucket; });
+      uint32_t lowBits = 0;
+      for (; lowBits < (1u << 16); ++lowBits) {
+        if (below + low[lowBits] >= needed)
+          break;
+        below += low[lowBits];
+      }
+      threshold = (bucket << 16) | std::min<uint32_t>(lowBits, 0xFFFF);
+    }
+    // `below` now counts everything scoring under the threshold.
+    int64_t sum = below;
+    for (auto [m, l] : llvm::enumerate(members)) {
       Prunable &layer = layers[l];
       int64_t w = weightOf(layer);
+      const std::vector<uint32_t> &layerScores = scores[m];
       for (int64_t i = 0, e = layer.size(); i < e; ++i) {
-        if (layer.kept.test(i) || layer.pruned.test(i))
+        uint32_t score = layerScores[i];
+        if (score == kKept || score == kPruned)
           continue;
-        uint32_t bits = scoreBits(layer, i);
-        if (bits < threshold) {
+        if (score < threshold) {
           layer.pruned.set(i);
-        } else if (bits == threshold && sum < needed) {
+        } else if (score == threshold && sum < needed) {
           layer.pruned.set(i);
           sum += w;
         }
