@@ -286,3 +286,16 @@ func.func @elided_weight(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %y = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%f : tensor<2x3xf32>) -> tensor<2x3xf32> loc("elided")
   return %y : tensor<2x3xf32>
 }
+
+// -----
+
+// bf16 weights (and -0.0, which is zero): 4 params, 2 zeros, uses 3.
+// CHECK: remark: loc("bf16"): layer 'bf16': params 4, zeros 2, uses 3, MACs 12, saved 6 (unstructured 6, structured 0, propagated 0)
+func.func @bf16_weight(%x: tensor<3x2xbf16>) -> tensor<3x2xbf16> {
+  %zero = arith.constant 0.0 : bf16
+  %w = arith.constant dense<[[1.5, -0.0], [0.0, 2.0]]> : tensor<2x2xbf16>
+  %e = tensor.empty() : tensor<3x2xbf16>
+  %f = linalg.fill ins(%zero : bf16) outs(%e : tensor<3x2xbf16>) -> tensor<3x2xbf16>
+  %y = linalg.matmul ins(%x, %w : tensor<3x2xbf16>, tensor<2x2xbf16>) outs(%f : tensor<3x2xbf16>) -> tensor<3x2xbf16> loc("bf16")
+  return %y : tensor<3x2xbf16>
+}
