@@ -160,6 +160,12 @@ static int64_t mapToRoot(ArrayRef<Operation *> chain, int64_t dim) {
   return dim;
 }
 
+/// Rounds half to even, as Python's round() (and so torch.nn.utils.prune)
+/// does: pruning half of 165 weights removes 82, not 83.
+static int64_t roundHalfEven(double value) {
+  return static_cast<int64_t>(std::nearbyint(value));
+}
+
 /// Row-major strides.
 static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
@@ -462,7 +468,7 @@ void SparsityPrunePass::pruneUnits(
   });
   SmallVector<int64_t> taken(numOwners, 0);
   if (global) {
-    int64_t needed = std::llround(share * totalMetric()) - currentSaved();
+    int64_t needed = roundHalfEven(share * totalMetric()) - currentSaved();
     int64_t done = 0;
     for (const Unit &unit : units) {
       if (done >= needed)
@@ -478,7 +484,7 @@ void SparsityPrunePass::pruneUnits(
   // Per owner: round(share * units), as torch.nn.utils.prune does.
   for (const Unit &unit : units) {
     int64_t count = ownerUnits(unit.owner);
-    int64_t quota = std::min<int64_t>(std::llround(share * count), count - 1);
+    int64_t quota = std::min<int64_t>(roundHalfEven(share * count), count - 1);
     if (taken[unit.owner] >= quota)
       continue;
     ++taken[unit.owner];
@@ -853,11 +859,11 @@ void SparsityPrunePass::pruneUnstructured() {
     SmallVector<unsigned> members;
     for (unsigned l = 0, e = layers.size(); l < e; ++l)
       members.push_back(l);
-    select(members, std::llround(target * totalMetric()) - savedOutside);
+    select(members, roundHalfEven(target * totalMetric()) - savedOutside);
     return;
   }
   for (unsigned l = 0, e = layers.size(); l < e; ++l)
-    select(l, std::llround(target * layers[l].size()));
+    select(l, roundHalfEven(target * layers[l].size()));
 }
 
 int64_t SparsityPrunePass::write() {
