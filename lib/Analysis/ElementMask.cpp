@@ -36,6 +36,12 @@ static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
 ElementMask::ElementMask(ArrayRef<int64_t> shape, bool value)
     : shape(shape.begin(), shape.end()), bits(getNumElements(shape), value) {}
 
+ElementMask::ElementMask(ArrayRef<int64_t> shape, llvm::BitVector bits)
+    : shape(shape.begin(), shape.end()), bits(std::move(bits)) {
+  assert(static_cast<int64_t>(this->bits.size()) == getNumElements(shape) &&
+         "one bit per element");
+}
+
 void ElementMask::setSlices(int64_t dim, const llvm::BitVector &indices) {
   assert(dim >= 0 && dim < getRank() && "dimension out of range");
   assert(static_cast<int64_t>(indices.size()) == shape[dim] &&

@@ -384,9 +384,15 @@ public:
                    DenseMap<Value, SliceState> &states,
                    std::vector<LayerInfo> &layers,
                    std::vector<UncountedOp> &uncounted,
-                   std::vector<AnalysisNote> &notes, SparsityTotals &totals)
+                   std::vector<AnalysisNote> &notes, SparsityTotals &totals,
+                   const llvm::DenseMap<Value, ElementMask> *zeroOverrides)
       : function(function), states(states), layers(layers),
-        uncounted(uncounted), notes(notes), totals(totals) {}
+        uncounted(uncounted), notes(notes), totals(totals) {
+    // Overridden constants read as their override.
+    if (zeroOverrides)
+      for (const auto &[value, mask] : *zeroOverrides)
+        constantMasks[value] = mask;
+  }
 
   void run();
 
@@ -1235,14 +1241,20 @@ void FunctionAnalyzer::run() {
   }
 }
 
-OpSparsityAnalysis::OpSparsityAnalysis(Operation *root) {
+OpSparsityAnalysis::OpSparsityAnalysis(Operation *root)
+    : OpSparsityAnalysis(root, llvm::DenseMap<Value, ElementMask>()) {}
+
+OpSparsityAnalysis::OpSparsityAnalysis(
+    Operation *root, const llvm::DenseMap<Value, ElementMask> &zeroOverrides) {
   SmallVector<FunctionOpInterface> functions;
   root->walk([&](FunctionOpInterface function) {
     if (!function.isExternal())
       functions.push_back(function);
   });
   for (FunctionOpInterface function : functions)
-    FunctionAnalyzer(function, states, layers, uncounted, notes, totals).run();
+    FunctionAnalyzer(function, states, layers, uncounted, notes, totals,
+                     &zeroOverrides)
+        .run();
 
   for (const LayerInfo &layer : layers) {
     ++totals.layers;

@@ -42,7 +42,7 @@
 
 // Only 'fc' can be pruned: 15 of its 16 weights (min-kept = 1) fall short of
 // half of the model's 72.
-// expected-remark @below {{sparsity-prune: target 50.00% of the parameters not reached: the layers that can be pruned (see the remarks) keep min-kept = 1 weights each}}
+// expected-remark @below {{sparsity-prune: reached 20.83% of the parameters, not the target 50.00%: whole weights are the unit, and the layers that can be pruned (see the remarks) keep min-kept = 1 weights each}}
 // expected-remark @below {{sparsity-prune: 1 layers changed; s_param = 20.83% (15 of 72 weights zero), s_op = 20.83% (20.83% from the zeros alone)}}
 module {
   func.func @layers(%x: tensor<2x4xf32>, %declared: tensor<4x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x2xf32>) {

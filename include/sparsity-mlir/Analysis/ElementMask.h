@@ -25,6 +25,8 @@ public:
   ElementMask() = default;
   /// A mask of `shape` with every bit set to `value`.
   explicit ElementMask(ArrayRef<int64_t> shape, bool value = false);
+  /// A mask of `shape` with the given bits (one per element, row-major).
+  ElementMask(ArrayRef<int64_t> shape, llvm::BitVector bits);
 
   /// The tensor shape.
   ArrayRef<int64_t> getShape() const { return shape; }

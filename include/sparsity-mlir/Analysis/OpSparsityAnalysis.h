@@ -151,6 +151,12 @@ public:
   /// Analyses every `func.func` in `root` (or `root` itself if it is one).
   explicit OpSparsityAnalysis(Operation *root);
 
+  /// The same, as if the constants in `zeroOverrides` had the zeros of their
+  /// mask (a set bit marks a zero) instead of their own: what a pass that is
+  /// about to rewrite weights would obtain, without rewriting them.
+  OpSparsityAnalysis(Operation *root,
+                     const llvm::DenseMap<Value, ElementMask> &zeroOverrides);
+
   /// The counted layers, in program order.
   ArrayRef<LayerInfo> getLayers() const { return layers; }
   /// The contractions and convolutions that could not be counted.
