@@ -12,6 +12,17 @@
 // RUN:   --load-pass-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
 // RUN:   --pass-pipeline="builtin.module(sparsity-annotate)" \
 // RUN:   | FileCheck %s --check-prefix=PASS
+// The report and the pruning pass work inside mlir-opt too.
+// RUN: %upstream_mlir_opt %s \
+// RUN:   --load-dialect-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --load-pass-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --pass-pipeline="builtin.module(sparsity-report{format=csv})" \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: %upstream_mlir_opt %s \
+// RUN:   --load-dialect-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --load-pass-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --pass-pipeline="builtin.module(sparsity-prune{target=0.75})" \
+// RUN:   2>&1 | FileCheck %s --check-prefix=PRUNE
 
 // PARSE-LABEL: func.func @annotated_weight
 // PARSE: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [1]>, unstructured<nnz = 2>> : tensor<2x2xf32>
@@ -19,6 +30,11 @@ func.func @annotated_weight(%w: tensor<2x2xf32>) -> tensor<2x2xf32> {
   %0 = sparsity.annotate %w pattern<channels<dim = 0, pruned = [1]>, unstructured<nnz = 2>> : tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// REPORT: TOTAL,,,,4,2,0.500000,,12,6,0,6,0,0.500000,,,,
+// REPORT: remark: sparsity report: 1 layers, s_param = 50.00% (2 of 4 weights zero), s_op = 50.00% (6 of 12 MACs saved), 12 MACs in all, 0 not counted
+// PRUNE: remark: sparsity-prune: 1 layers changed; s_param = 75.00% (3 of 4 weights zero)
+// PRUNE: arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]>
 
 // PASS-LABEL: func.func @constant_weight
 // PASS: %[[W:.*]] = arith.constant
