@@ -53,7 +53,9 @@ for arch in ${ARCHS:-resnet18 resnet50 mobilenet_v2 vgg16}; do
       step "$log" "export $name" "$py" "$root/models/export.py" --arch "$arch" "${prune[@]}" -q -o "$onnx"
     fi
     step "$log" "import $name" "$bin/sparsity-import-onnx" "$onnx" --mlir-print-debuginfo -o "$mlir"
-    step "$log" "report $name" "$bin/sparsity-opt" "$mlir" -o /dev/null \
+    # The module goes to stdout, redirected: a failing run would remove its
+    # -o file, /dev/null included when run as root.
+    step "$log" "report $name" bash -c '"$@" > /dev/null' - "$bin/sparsity-opt" "$mlir" \
       --sparsity-report="format=json output=$report"
     rm -f "$mlir"
     match=yes
