@@ -15,6 +15,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # test/Analysis/independent-count.py: the ONNX graph and weights in Python.
   python3-onnx python3-numpy
+  # test/Transforms/prune-torch: --sparsity-prune against torch.nn.utils.prune.
+  python3-torch
 )
 
 # Node.js runs the ONNX Runtime oracle (npm onnxruntime-node). Debian's
