@@ -356,6 +356,40 @@ static Slices expandAll(ArrayRef<int64_t> sizes,
   return fine;
 }
 
+/// Maps the slice sets of the fine side of a reshape (a collapse's source, an
+/// expand's result; shape `fineShape`) to its coarse side, group by group:
+/// a coarse index is set when one of its coordinates is (collapseAny).
+static Slices toCoarse(ArrayRef<ReassociationIndices> groups,
+                       ArrayRef<int64_t> fineShape, const Slices &fine) {
+  Slices coarse;
+  for (const ReassociationIndices &group : groups) {
+    SmallVector<int64_t> sizes;
+    Slices parts;
+    for (int64_t d : group) {
+      sizes.push_back(fineShape[d]);
+      parts.push_back(fine[d]);
+    }
+    coarse.push_back(collapseAny(sizes, parts));
+  }
+  return coarse;
+}
+
+/// The converse of toCoarse: a fine slice is set when every coarse index
+/// with that coordinate is (expandAll).
+static Slices toFine(ArrayRef<ReassociationIndices> groups,
+                     ArrayRef<int64_t> fineShape, const Slices &coarse) {
+  Slices fine(fineShape.size());
+  for (auto [c, group] : llvm::enumerate(groups)) {
+    SmallVector<int64_t> sizes;
+    for (int64_t d : group)
+      sizes.push_back(fineShape[d]);
+    Slices parts = expandAll(sizes, coarse[c]);
+    for (auto [d, bits] : llvm::zip(group, parts))
+      fine[d] = std::move(bits);
+  }
+  return fine;
+}
+
 /// Applies the view-like op `op` to the mask of its source.
 static ElementMask applyView(Operation *op, const ElementMask &source) {
   ArrayRef<int64_t> resultShape =
@@ -944,17 +978,8 @@ void FunctionAnalyzer::forward(Operation *op) {
     const Slices *zero = getZero(collapse.getSrc());
     if (!source || !zero || !getStaticShape(collapse.getResult()))
       return;
-    Slices result;
-    for (ReassociationIndices group : collapse.getReassociationIndices()) {
-      SmallVector<int64_t> sizes;
-      Slices fine;
-      for (int64_t d : group) {
-        sizes.push_back((*source)[d]);
-        fine.push_back((*zero)[d]);
-      }
-      result.push_back(collapseAny(sizes, fine));
-    }
-    setZero(collapse.getResult(), std::move(result));
+    setZero(collapse.getResult(),
+            toCoarse(collapse.getReassociationIndices(), *source, *zero));
     return;
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
@@ -962,16 +987,8 @@ void FunctionAnalyzer::forward(Operation *op) {
     const Slices *zero = getZero(expand.getSrc());
     if (!shape || !zero || !getStaticShape(expand.getSrc()))
       return;
-    Slices result(shape->size());
-    for (auto [s, group] : llvm::enumerate(expand.getReassociationIndices())) {
-      SmallVector<int64_t> sizes;
-      for (int64_t d : group)
-        sizes.push_back((*shape)[d]);
-      Slices fine = expandAll(sizes, (*zero)[s]);
-      for (auto [d, bits] : llvm::zip(group, fine))
-        result[d] = std::move(bits);
-    }
-    setZero(expand.getResult(), std::move(result));
+    setZero(expand.getResult(),
+            toFine(expand.getReassociationIndices(), *shape, *zero));
     return;
   }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
@@ -1115,34 +1132,16 @@ void FunctionAnalyzer::backward(Operation *op) {
     std::optional<ArrayRef<int64_t>> source = getStaticShape(collapse.getSrc());
     if (!source)
       return;
-    Slices slices(source->size());
-    for (auto [j, group] :
-         llvm::enumerate(collapse.getReassociationIndices())) {
-      SmallVector<int64_t> sizes;
-      for (int64_t d : group)
-        sizes.push_back((*source)[d]);
-      Slices fine = expandAll(sizes, (*dead)[j]);
-      for (auto [d, bits] : llvm::zip(group, fine))
-        slices[d] = std::move(bits);
-    }
-    contribute(collapse.getSrcMutable(), std::move(slices));
+    contribute(collapse.getSrcMutable(),
+               toFine(collapse.getReassociationIndices(), *source, *dead));
     return;
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
     std::optional<ArrayRef<int64_t>> shape = getStaticShape(expand.getResult());
     if (!shape || !getStaticShape(expand.getSrc()))
       return;
-    Slices slices;
-    for (ReassociationIndices group : expand.getReassociationIndices()) {
-      SmallVector<int64_t> sizes;
-      Slices fine;
-      for (int64_t d : group) {
-        sizes.push_back((*shape)[d]);
-        fine.push_back((*dead)[d]);
-      }
-      slices.push_back(collapseAny(sizes, fine));
-    }
-    contribute(expand.getSrcMutable(), std::move(slices));
+    contribute(expand.getSrcMutable(),
+               toCoarse(expand.getReassociationIndices(), *shape, *dead));
     return;
   }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
