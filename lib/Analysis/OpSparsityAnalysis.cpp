@@ -623,7 +623,10 @@ void FunctionAnalyzer::classify(linalg::LinalgOp op) {
   // with two candidates, the second input (the filter / right operand).
   OpOperand *weight = nullptr;
   std::optional<WeightTrace> trace;
-  for (OpOperand *operand : llvm::reverse(op.getDpsInputOperands())) {
+  // (getDpsInputOperands returns a temporary, which llvm::reverse does not
+  // keep alive.)
+  SmallVector<OpOperand *> inputs = op.getDpsInputOperands();
+  for (OpOperand *operand : llvm::reverse(inputs)) {
     if ((trace = traceWeight(operand->get()))) {
       weight = operand;
       break;

@@ -132,15 +132,16 @@ static int64_t mapToRoot(ArrayRef<Operation *> chain, int64_t dim) {
       dim = transpose.getPermutation()[dim];
     } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
       ArrayRef<int64_t> source = collapse.getSrcType().getShape();
+      ReassociationIndices group = collapse.getReassociationIndices()[dim];
       int64_t found = -1;
-      for (int64_t d : collapse.getReassociationIndices()[dim]) {
+      for (int64_t d : group) {
         if (source[d] == 1)
           continue;
         if (found >= 0)
           return -1;
         found = d;
       }
-      dim = found >= 0 ? found : collapse.getReassociationIndices()[dim].back();
+      dim = found >= 0 ? found : group.back();
     } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
       ArrayRef<int64_t> result = expand.getResultType().getShape();
       int64_t source = -1;
