@@ -22,10 +22,9 @@
 // budget is met: with a budget of 12, 1 and 2 of w1 (8 MACs), 0.55, 0.6, 0.7
 // of w2 (11), 3 of w1 (15). But then column 0 of w1 is zero, features 0, 2,
 // 4, 6 of the flattened row are zero and w2's rows 4 and 6 are removable too
-// (propagated): 17 MACs, 70.83%. The pass shrinks the budget by the excess
-// and retries (budgets 7, 11, 12, ...) and keeps the closest effective
-// figure: budget 11, 1 and 2 of w1 and 0.55, 0.6, 0.7 of w2, 11 MACs (45.83%;
-// 50% cannot be hit on this toy, and a remark says so).
+// (propagated): 17 MACs, 70.83%. The pass bisects the budget below 12 and
+// keeps the closest effective figure: 1 and 2 of w1 and 0.55, 0.6, 0.7 of
+// w2, 11 MACs (45.83%; 50% cannot be hit on this toy, and a remark says so).
 // OPS-LABEL: func.func @two_layers
 // OPS: arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
 // OPS: arith.constant dense<{{\[}}[0.000000e+00], [0.000000e+00], [0.000000e+00], [8.000000e-01], [0.899999976], [1.100000e+00], [1.200000e+00], [1.300000e+00]]> : tensor<8x1xf32>

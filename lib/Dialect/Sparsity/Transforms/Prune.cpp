@@ -25,7 +25,6 @@
 #include "llvm/Support/Regex.h"
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
 #include <cstring>
 
@@ -795,10 +794,16 @@ void SparsityPrunePass::pruneUnstructured() {
   // like them. A two-level radix select over the 32-bit patterns finds the
   // threshold score t; everything below t goes, then the candidates scoring
   // exactly t in position order (layer, then element) until `needed`.
+  // The scores of the last member set (rounds of the op-guided search
+  // select again from the same starting point).
+  constexpr uint32_t kPruned = 0, kKept = 0xFFFFFFFF;
+  std::vector<std::vector<uint32_t>> scores;
+  SmallVector<unsigned> scoredMembers;
   auto select = [&](ArrayRef<unsigned> members, int64_t needed) {
     selectionTotals.reset();
-    constexpr uint32_t kPruned = 0, kKept = 0xFFFFFFFF;
-    std::vector<std::vector<uint32_t>> scores(members.size());
+    if (ArrayRef<unsigned>(scoredMembers) != members) {
+    scoredMembers.assign(members.begin(), members.end());
+    scores.assign(members.size(), {});
     for (auto [m, l] : llvm::enumerate(members)) {
       const Prunable &layer = layers[l];
       std::vector<uint32_t> &out = scores[m];
@@ -819,6 +824,7 @@ void SparsityPrunePass::pruneUnstructured() {
         // A non-zero weight never scores "already pruned".
         out[i] = std::max<uint32_t>(bits, 1);
       }
+    }
     }
     auto histogram = [&](auto bucketOf, auto inRange) {
       std::vector<int64_t> counts(1 << 16, 0);
@@ -890,32 +896,42 @@ void SparsityPrunePass::pruneUnstructured() {
     }
     // Op-guided: the budget is on the MACs the zeros save where they are,
     // but a zero filter also frees its consumers (dependency propagation),
-    // so the effective s_op can exceed it. Count the effective saving of the
-    // selection without rewriting anything, and shrink the budget by the
-    // excess until the effective s_op is within 0.4 points of the target
-    // (at most a few rounds; the closest selection is kept).
+    // so the effective s_op can exceed it. The effective saving of a
+    // selection is counted without rewriting anything (what-if zero masks)
+    // and grows with the budget, so the budget is bisected in [0, first
+    // budget] until the effective s_op is within 0.4 points of the target
+    // (at most 16 rounds; the closest selection is kept). It can jump: a
+    // layer whose output becomes entirely zero frees everything after it.
     std::vector<llvm::BitVector> initial;
     for (const Prunable &layer : layers)
       initial.push_back(layer.pruned);
     int64_t tolerance = totalMetric() / 250;
-    int64_t bestError = std::numeric_limits<int64_t>::max();
-    int64_t bestBudget = budget;
-    for (int round = 0; round < 6; ++round) {
+    auto trySelection = [&](int64_t tried) {
       for (auto [layer, bits] : llvm::zip(layers, initial))
         layer.pruned = bits;
-      select(members, budget);
-      int64_t error = effectiveSaved() - goal;
-      if (std::abs(error) < bestError) {
-        bestError = std::abs(error);
-        bestBudget = budget;
+      select(members, tried);
+      return effectiveSaved() - goal;
+    };
+    int64_t error = trySelection(budget);
+    if (error <= tolerance)
+      return; // Close enough, or the target cannot be reached.
+    int64_t lo = 0, hi = budget;
+    int64_t bestBudget = budget, bestError = error;
+    for (int round = 0; round < 16 && lo + 1 < hi; ++round) {
+      int64_t mid = lo + (hi - lo) / 2;
+      error = trySelection(mid);
+      if (std::abs(error) < std::abs(bestError)) {
+        bestError = error;
+        bestBudget = mid;
       }
       if (std::abs(error) <= tolerance)
         return;
-      budget -= error;
+      if (error > 0)
+        hi = mid;
+      else
+        lo = mid;
     }
-    for (auto [layer, bits] : llvm::zip(layers, initial))
-      layer.pruned = bits;
-    select(members, bestBudget);
+    trySelection(bestBudget);
     return;
   }
   for (unsigned l = 0, e = layers.size(); l < e; ++l)
