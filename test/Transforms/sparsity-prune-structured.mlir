@@ -1,6 +1,6 @@
 // Structured granularities of --sparsity-prune, each on a weight worked out
 // by hand.
-// RUN: sparsity-opt %s --sparsity-prune="granularity=nm nm=2:4" 2>/dev/null | FileCheck %s --check-prefix=NM
+// RUN: sparsity-opt %s --sparsity-prune="granularity=nm nm=2:4" 2>/dev/null | FileCheck %s
 // RUN: sparsity-opt %s --sparsity-prune="granularity=block block=2x2 target=0.5 scope=layer" 2>/dev/null | FileCheck %s --check-prefix=BLOCK
 // RUN: sparsity-opt %s --sparsity-prune="granularity=block block=2x2 target=0.5 scope=layer exclude=^fc$" 2>/dev/null | FileCheck %s --check-prefix=EXCLUDE
 // RUN: sparsity-opt %s --sparsity-prune="target=0.9 scope=layer min-kept=3" 2>/dev/null | FileCheck %s --check-prefix=MINKEPT
@@ -13,9 +13,9 @@
 //   row 1 [4 4 1 1 | 2 3 2 3]     -> [4 4 0 0 | 0 3 0 3]
 //   row 2 [1 1 1 1 | 1 1 1 1]     -> [1 1 0 0 | 1 1 0 0]
 //   row 3 [9 8 7 6 | 5 4 3 2]     -> [9 8 0 0 | 5 4 0 0]
-// NM: %[[W:.*]] = arith.constant dense<{{\[}}[0.000000e+00, -5.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, -7.000000e+00, 8.000000e+00], [4.000000e+00, 4.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00, 0.000000e+00, 3.000000e+00], [1.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [9.000000e+00, 8.000000e+00, 0.000000e+00, 0.000000e+00, 5.000000e+00, 4.000000e+00, 0.000000e+00, 0.000000e+00]]>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[0.000000e+00, -5.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, -7.000000e+00, 8.000000e+00], [4.000000e+00, 4.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00, 0.000000e+00, 3.000000e+00], [1.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [9.000000e+00, 8.000000e+00, 0.000000e+00, 0.000000e+00, 5.000000e+00, 4.000000e+00, 0.000000e+00, 0.000000e+00]]>
 // Column 3 ends up entirely zero, which the annotation also records.
-// NM: sparsity.annotate %[[W]] pattern<channels<dim = 1, pruned = [3]>, unstructured<nnz = 16>, nm<2:4, dim = 1>>
+// CHECK: sparsity.annotate %[[W]] pattern<channels<dim = 1, pruned = [3]>, unstructured<nnz = 16>, nm<2:4, dim = 1>>
 //
 // Blocks of 2 output x 2 input channels; L1 norms, row blocks 0-1 / 2-3:
 //   cols 0-1: 14, 19    cols 2-3: 7, 15    cols 4-5: 11.5, 11   cols 6-7: 20, 7
