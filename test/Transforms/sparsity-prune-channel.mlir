@@ -1,6 +1,10 @@
 // Channel pruning follows the dependency groups: channels coupled through a
 // residual addition or a depthwise convolution are pruned together.
 // RUN: sparsity-opt %s -split-input-file --sparsity-prune="granularity=channel target=0.34 scope=layer" 2>/dev/null | FileCheck %s
+// Hybrid: channels (globally, by group norm per weight) to 30 % first, then
+// single weights up to 50 % in all.
+// RUN: sparsity-opt %s -split-input-file --sparsity-prune="target=0.5 structured=0.3" 2>/dev/null | FileCheck %s --check-prefix=HYBRID
+// RUN: sparsity-opt %s -split-input-file --sparsity-prune="target=0.5 structured=0.3" 2>&1 >/dev/null | FileCheck %s --check-prefix=HYBRID-REMARK
 
 // Two 1x1 convolutions added together: their output channels are one group.
 // Filter L1 norms: a = [1, 10, 2], b = [8, 1, 3]; the group's: [9, 11, 5].
@@ -11,6 +15,14 @@
 // CHECK-NEXT: sparsity.annotate %[[A]] pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 3>>
 // CHECK: %[[B:.*]] = arith.constant dense<{{.*}}: tensor<3x2x1x1xf32>
 // CHECK-NEXT: sparsity.annotate %[[B]] pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 3>>
+// Hybrid on the residual pair: 12 weights, 2 zero. Channel stage: round(3.6)
+// = 4 zeros wanted, 2 more; group channels by norm per non-zero weight:
+// c0 9/3, c1 11/3, c2 5/4, so channel 2 goes in both (4 weights: 6 zeros,
+// already half of 12: no single weight goes).
+// HYBRID-LABEL: func.func @residual
+// HYBRID: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 3>>
+// HYBRID: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 3>>
+// HYBRID-REMARK: remark: sparsity-prune: 2 layers changed; s_param = 50.00% (6 of 12 weights zero)
 func.func @residual(%x: tensor<1x2x2x2xf32>) -> tensor<1x3x2x2xf32> {
   %zero = arith.constant 0.0 : f32
   %wa = arith.constant dense<[[[[1.0]], [[0.0]]], [[[5.0]], [[5.0]]], [[[1.0]], [[1.0]]]]> : tensor<3x2x1x1xf32>
@@ -38,6 +50,15 @@ func.func @residual(%x: tensor<1x2x2x2xf32>) -> tensor<1x3x2x2xf32> {
 // CHECK-NEXT: sparsity.annotate %[[P]] pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 4>>
 // CHECK: %[[D:.*]] = arith.constant dense<{{.*}}: tensor<3x1x1xf32>
 // CHECK-NEXT: sparsity.annotate %[[D]] pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 2>>
+// Hybrid on the depthwise pair: 9 weights. Channel stage: round(2.7) = 3;
+// group norms per weight 7/3, 6/3, 4.5/3: channel 2 goes (3 weights). Then
+// round_half_even(4.5) = 4 zeros: one more single weight, the smallest
+// |w| not protected by min-kept: 0.5 at position 2 of the producer (a tie
+// with position 3: the lower position goes).
+// HYBRID-LABEL: func.func @depthwise
+// HYBRID: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 3>> : tensor<3x2x1x1xf32>
+// HYBRID: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [2]>, unstructured<nnz = 2>> : tensor<3x1x1xf32>
+// HYBRID-REMARK: remark: sparsity-prune: 2 layers changed; s_param = 44.44% (4 of 9 weights zero)
 func.func @depthwise(%x: tensor<1x2x2x2xf32>) -> tensor<1x3x2x2xf32> {
   %zero = arith.constant 0.0 : f32
   %wp = arith.constant dense<[[[[3.0]], [[3.0]]], [[[0.5]], [[0.5]]], [[[2.0]], [[2.0]]]]> : tensor<3x2x1x1xf32>
