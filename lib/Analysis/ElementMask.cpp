@@ -36,10 +36,14 @@ static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
 ElementMask::ElementMask(ArrayRef<int64_t> shape, bool value)
     : shape(shape.begin(), shape.end()), bits(getNumElements(shape), value) {}
 
-ElementMask::ElementMask(ArrayRef<int64_t> shape, llvm::BitVector bits)
-    : shape(shape.begin(), shape.end()), bits(std::move(bits)) {
-  assert(static_cast<int64_t>(this->bits.size()) == getNumElements(shape) &&
+ElementMask ElementMask::fromBits(ArrayRef<int64_t> shape,
+                                  llvm::BitVector bits) {
+  assert(static_cast<int64_t>(bits.size()) == getNumElements(shape) &&
          "one bit per element");
+  ElementMask mask;
+  mask.shape.assign(shape.begin(), shape.end());
+  mask.bits = std::move(bits);
+  return mask;
 }
 
 void ElementMask::setSlices(int64_t dim, const llvm::BitVector &indices) {

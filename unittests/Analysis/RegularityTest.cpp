@@ -369,10 +369,12 @@ TEST(RegularityTest, RandomMasksMatchTheContract) {
       int64_t volume = 1;
       for (int64_t dim = 0; dim < rank; ++dim) {
         volume *= block->shape[dim];
-        for (int64_t size : allowedBlockSizes(shape[dim]))
-          if (size > block->shape[dim])
+        for (int64_t size : allowedBlockSizes(shape[dim])) {
+          if (size > block->shape[dim]) {
             EXPECT_FALSE(isUniformAlong(zeros, dim, size))
                 << "dimension " << dim << ", size " << size;
+          }
+        }
       }
       EXPECT_GT(volume, 1);
       EXPECT_EQ(block->nonzeroBlocks * volume, zeros.size() - zeros.count());

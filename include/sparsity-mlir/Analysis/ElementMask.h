@@ -25,8 +25,10 @@ public:
   ElementMask() = default;
   /// A mask of `shape` with every bit set to `value`.
   explicit ElementMask(ArrayRef<int64_t> shape, bool value = false);
-  /// A mask of `shape` with the given bits (one per element, row-major).
-  ElementMask(ArrayRef<int64_t> shape, llvm::BitVector bits);
+  /// A mask of `shape` with the given bits (one per element, row-major). A
+  /// named factory: a second constructor would make `ElementMask({2, 3})`
+  /// ambiguous.
+  static ElementMask fromBits(ArrayRef<int64_t> shape, llvm::BitVector bits);
 
   /// The tensor shape.
   ArrayRef<int64_t> getShape() const { return shape; }

@@ -454,7 +454,7 @@ SparsityTotals SparsityPrunePass::countSelection() {
   llvm::DenseMap<Value, ElementMask> overrides;
   for (const Prunable &layer : layers)
     overrides.try_emplace(layer.info->weightRoot,
-                          ElementMask(layer.shape, layer.pruned));
+                          ElementMask::fromBits(layer.shape, layer.pruned));
   return OpSparsityAnalysis(getOperation(), overrides).getTotals();
 }
 
