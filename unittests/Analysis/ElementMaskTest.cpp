@@ -76,7 +76,7 @@ llvm::BitVector bitsAt(int64_t size, ArrayRef<int64_t> indices) {
 //===----------------------------------------------------------------------===//
 
 TEST(ElementMaskTest, ConstructAllSetOrClear) {
-  ElementMask clear({2, 3});
+  ElementMask clear(ArrayRef<int64_t>{2, 3});
   EXPECT_THAT(clear.getShape(), ElementsAre(2, 3));
   EXPECT_EQ(clear.getRank(), 2);
   EXPECT_EQ(clear.size(), 6);
@@ -139,7 +139,7 @@ TEST(ElementMaskTest, FullAndAnySlices) {
               ElementsAre(ElementsAre(0, 1, 2), ElementsAre(0, 1, 2, 3)));
 
   // Nothing set: no slice is full, none has a bit.
-  ElementMask clear({2, 3});
+  ElementMask clear(ArrayRef<int64_t>{2, 3});
   EXPECT_THAT(indicesOf(clear.getFullSlices()),
               ElementsAre(IsEmpty(), IsEmpty()));
   EXPECT_THAT(indicesOf(clear.getAnySlices()),

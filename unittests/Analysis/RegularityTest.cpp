@@ -141,7 +141,7 @@ TEST(RegularityTest, DimensionNotDivisible) {
 }
 
 TEST(RegularityTest, DenseAndTooFewZeros) {
-  ElementMask dense({4, 16});
+  ElementMask dense(ArrayRef<int64_t>{4, 16});
   EXPECT_FALSE(detectNM(dense, /*dim=*/1).has_value());
   // Fewer than half zeros: no N <= M / 2 can hold.
   ElementMask sparse = zerosWhere(
@@ -203,7 +203,7 @@ TEST(RegularityTest, BlockCombined) {
 }
 
 TEST(RegularityTest, BlockNoneForDenseOrUnstructured) {
-  EXPECT_FALSE(detectBlock(ElementMask({8, 8})).has_value());
+  EXPECT_FALSE(detectBlock(ElementMask(ArrayRef<int64_t>{8, 8})).has_value());
   // One zero element: only 1x1 blocks explain it.
   ElementMask single = zerosWhere({8, 8}, [](ArrayRef<int64_t> index) {
     return index[0] == 5 && index[1] == 2;

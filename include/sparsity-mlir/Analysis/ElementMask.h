@@ -23,7 +23,9 @@ namespace sparsity {
 class ElementMask {
 public:
   ElementMask() = default;
-  /// A mask of `shape` with every bit set to `value`.
+  /// A mask of `shape` with every bit set to `value`. (Spell a two-element
+  /// shape `ArrayRef<int64_t>{r, c}`: `ElementMask({r, c})` also reads as
+  /// shape `{r}` with value `c`, which gcc rejects as ambiguous.)
   explicit ElementMask(ArrayRef<int64_t> shape, bool value = false);
   /// A mask of `shape` with the given bits (one per element, row-major). A
   /// named factory: a second constructor would make `ElementMask({2, 3})`
