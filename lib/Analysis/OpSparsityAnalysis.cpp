@@ -82,6 +82,44 @@ mlir::sparsity::getWeightDimRoles(linalg::LinalgOp op, OpOperand &weight,
   return roles;
 }
 
+int64_t mlir::sparsity::mapDimToSource(Operation *view, int64_t dim) {
+  if (dim < 0)
+    return -1;
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(view))
+    return transpose.getPermutation()[dim];
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(view)) {
+    // The one dimension of the group that is not of size 1 (the last one if
+    // all are).
+    ArrayRef<int64_t> source = collapse.getSrcType().getShape();
+    ReassociationIndices group = collapse.getReassociationIndices()[dim];
+    int64_t found = -1;
+    for (int64_t d : group) {
+      if (source[d] == 1)
+        continue;
+      if (found >= 0)
+        return -1;
+      found = d;
+    }
+    return found >= 0 ? found : group.back();
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(view)) {
+    // Its source dimension, when the others of the group have size 1.
+    ArrayRef<int64_t> result = expand.getResultType().getShape();
+    for (auto [source, group] :
+         llvm::enumerate(expand.getReassociationIndices())) {
+      if (!llvm::is_contained(group, dim))
+        continue;
+      bool alone = llvm::all_of(
+          group, [&](int64_t d) { return d == dim || result[d] == 1; });
+      return alone ? static_cast<int64_t>(source) : -1;
+    }
+    return -1;
+  }
+  if (isa<tensor::CastOp, AnnotateOp, linalg::GenericOp>(view))
+    return dim;
+  return -1;
+}
+
 std::string mlir::sparsity::getLayerName(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();

@@ -54,6 +54,13 @@ FailureOr<WeightDimRoles> getWeightDimRoles(linalg::LinalgOp op,
                                             OpOperand &weight,
                                             OpOperand *activation);
 
+/// Maps dimension `dim` of the result of `view`, a view-like op of a weight
+/// chain (`linalg.transpose`, `tensor.collapse_shape` / `expand_shape`,
+/// `tensor.cast`, `sparsity.annotate`, an element type conversion), to the
+/// dimension of its source it comes from; -1 when the view merges or splits
+/// it with dimensions of size other than 1, or is another op.
+int64_t mapDimToSource(Operation *view, int64_t dim);
+
 /// Returns true for the linalg ops that can bear weights: contractions and
 /// convolutions, recognised through the upstream interfaces.
 bool isContractionOrConvolution(linalg::LinalgOp op);

@@ -63,40 +63,6 @@ static int64_t getUserInChannelDim(linalg::LinalgOp op, OpOperand &weight) {
   return succeeded(roles) ? roles->inDim : -1;
 }
 
-/// Returns the source dimension of `collapse` that result dimension `dim`
-/// comes from: the one dimension of its group that is not of size 1 (the
-/// last one if all are); -1 when the group merges several.
-static int64_t mapThroughCollapse(tensor::CollapseShapeOp collapse,
-                                  int64_t dim) {
-  ArrayRef<int64_t> sourceShape = collapse.getSrcType().getShape();
-  ReassociationIndices group = collapse.getReassociationIndices()[dim];
-  int64_t found = -1;
-  for (int64_t sourceDim : group) {
-    if (sourceShape[sourceDim] == 1)
-      continue;
-    if (found >= 0)
-      return -1;
-    found = sourceDim;
-  }
-  return found >= 0 ? found : group.back();
-}
-
-/// Returns the source dimension of `expand` that result dimension `dim`
-/// comes from, when the other dimensions it is split into are all of size 1;
-/// -1 otherwise.
-static int64_t mapThroughExpand(tensor::ExpandShapeOp expand, int64_t dim) {
-  ArrayRef<int64_t> resultShape = expand.getResultType().getShape();
-  for (auto [sourceDim, group] :
-       llvm::enumerate(expand.getReassociationIndices())) {
-    if (!llvm::is_contained(group, dim))
-      continue;
-    bool alone = llvm::all_of(
-        group, [&](int64_t d) { return d == dim || resultShape[d] == 1; });
-    return alone ? static_cast<int64_t>(sourceDim) : -1;
-  }
-  return -1;
-}
-
 /// Follows `value` back through annotations and view-like ops
 /// (`linalg.transpose`, `tensor.collapse_shape` / `expand_shape`,
 /// `tensor.cast`) to the value they view, mapping `inChannelDim` from a
@@ -117,15 +83,15 @@ static Value traceToSource(Value value, InChannelDim &inChannelDim,
       annotated = true;
       value = annotate.getSource();
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(def)) {
-      remap([&](int64_t dim) { return transpose.getPermutation()[dim]; });
+      remap([&](int64_t dim) { return mapDimToSource(def, dim); });
       value = transpose.getInput();
     } else if (auto cast = dyn_cast<tensor::CastOp>(def)) {
       value = cast.getSource();
     } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
-      remap([&](int64_t dim) { return mapThroughCollapse(collapse, dim); });
+      remap([&](int64_t dim) { return mapDimToSource(def, dim); });
       value = collapse.getSrc();
     } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
-      remap([&](int64_t dim) { return mapThroughExpand(expand, dim); });
+      remap([&](int64_t dim) { return mapDimToSource(def, dim); });
       value = expand.getSrc();
     } else {
       break;

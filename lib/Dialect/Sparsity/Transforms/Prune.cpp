@@ -124,40 +124,10 @@ struct Unit {
 /// Maps dimension `dim` of the value a layer sees back through `chain` to a
 /// dimension of the chain's root, or -1 when a view merges or splits it.
 static int64_t mapToRoot(ArrayRef<Operation *> chain, int64_t dim) {
-  for (Operation *op : llvm::reverse(chain)) {
-    if (dim < 0)
-      return -1;
-    if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
-      dim = transpose.getPermutation()[dim];
-    } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-      ArrayRef<int64_t> source = collapse.getSrcType().getShape();
-      ReassociationIndices group = collapse.getReassociationIndices()[dim];
-      int64_t found = -1;
-      for (int64_t d : group) {
-        if (source[d] == 1)
-          continue;
-        if (found >= 0)
-          return -1;
-        found = d;
-      }
-      dim = found >= 0 ? found : group.back();
-    } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-      ArrayRef<int64_t> result = expand.getResultType().getShape();
-      int64_t source = -1;
-      for (auto [s, group] : llvm::enumerate(expand.getReassociationIndices()))
-        if (llvm::is_contained(group, dim)) {
-          source = s;
-          for (int64_t d : group)
-            if (d != dim && result[d] != 1)
-              return -1;
-        }
-      dim = source;
-    } else if (!isa<tensor::CastOp, AnnotateOp, linalg::GenericOp>(op)) {
-      // Slices are rejected before (see collect); element type conversions
-      // keep the layout.
-      return -1;
-    }
-  }
+  // Slices are rejected before (see collect); element type conversions keep
+  // the layout.
+  for (Operation *op : llvm::reverse(chain))
+    dim = mapDimToSource(op, dim);
   return dim;
 }
 
