@@ -303,11 +303,8 @@ static bool isZeroAttr(Attribute attr) {
   return false;
 }
 
-/// Evaluates the payload of `op` with its block arguments bound to `args`
-/// (null: unknown) by folding, and returns the yielded values (null:
-/// unknown).
-static SmallVector<Attribute> evaluatePayload(linalg::LinalgOp op,
-                                              ArrayRef<Attribute> args) {
+SmallVector<Attribute>
+mlir::sparsity::evaluatePayload(linalg::LinalgOp op, ArrayRef<Attribute> args) {
   Block &body = op->getRegion(0).front();
   DenseMap<Value, Attribute> known;
   for (auto [arg, attr] : llvm::zip(body.getArguments(), args))

@@ -61,6 +61,12 @@ FailureOr<WeightDimRoles> getWeightDimRoles(linalg::LinalgOp op,
 /// it with dimensions of size other than 1, or is another op.
 int64_t mapDimToSource(Operation *view, int64_t dim);
 
+/// Evaluates the payload of `op` with its block arguments bound to `args`
+/// (null: unknown) by constant folding only, and returns the yielded values
+/// (null: unknown). Nothing is rewritten.
+SmallVector<Attribute> evaluatePayload(linalg::LinalgOp op,
+                                       ArrayRef<Attribute> args);
+
 /// Returns true for the linalg ops that can bear weights: contractions and
 /// convolutions, recognised through the upstream interfaces.
 bool isContractionOrConvolution(linalg::LinalgOp op);

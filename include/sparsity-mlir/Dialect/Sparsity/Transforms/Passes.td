@@ -169,4 +169,40 @@ def SparsityPrunePass : Pass<"sparsity-prune", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::sparsity::SparsityDialect"];
 }
 
+def SparsityFoldStructuredPass
+    : Pass<"sparsity-fold-structured", "::mlir::ModuleOp"> {
+  let summary = "Remove pruned channels from the tensor shapes, exactly";
+  let description = [{
+    Finds the channels that no layer needs: output channels whose filters are
+    all zero and input channels that every reader's weights ignore. Channels
+    are followed through every op that carries them (bias and BatchNorm
+    element-wise ops, activations, pooling, padding of other dimensions,
+    residual additions, depthwise convolutions, reshapes with unit
+    dimensions, flatten before a fully connected layer, transposes) to the
+    contractions and convolutions that reduce over them. Everything that is
+    coupled (a residual addition joins two layers' channels) forms one group,
+    and a channel is removed from the whole group only where that is exact:
+
+    * it is zero where every reducing layer reads it (or the reading layer's
+      weights are zero there); or
+    * it is a constant `k` (a zero filter with a bias `b` gives `act(b)`)
+      that reaches a layer without zero padding between, and that layer's
+      initial value is a constant bias or a fill: `k * sum(W[:, c, ...])` is
+      folded into that bias.
+
+    Every other channel is kept, and a remark per group lists the channels
+    removed, the channels kept and why. A group that meets an op this pass
+    does not understand (a concat, a slice, a reshape that splits the
+    channels, a reduction such as a LayerNorm mean, a function result or
+    argument) is left alone with a remark naming the op. The constants are
+    sliced (a `dense_resource` stays a `dense_resource`), the weights are
+    re-annotated, and a final remark gives the MACs before and after.
+    docs/fold-structured.md describes the rules.
+  }];
+  let dependentDialects = ["::mlir::sparsity::SparsityDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_TD

@@ -1,0 +1,1477 @@
+//===- FoldStructured.cpp - remove pruned channels from the shapes --------===//
+//
+// Part of sparsity-mlir. Implements --sparsity-fold-structured: finds the
+// channels that are all zero (or a constant that can be folded into the next
+// layer's bias) at every layer that reduces over them, and removes them from
+// every tensor that carries them, so that the shapes shrink and the outputs
+// stay the same. docs/fold-structured.md describes the rules.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Analysis/ConstantPattern.h"
+#include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+namespace mlir {
+namespace sparsity {
+#define GEN_PASS_DEF_SPARSITYFOLDSTRUCTUREDPASS
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h.inc"
+} // namespace sparsity
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+namespace {
+
+/// Where an index along a tensor dimension lies in its group's channels:
+/// index `i` is channel `(i / inner) % channels` (a flatten puts `inner`
+/// consecutive elements of one channel side by side).
+struct ChannelMap {
+  int64_t inner = 1;
+  int64_t channels = 0;
+  int64_t channelOf(int64_t i) const { return (i / inner) % channels; }
+  bool operator==(const ChannelMap &other) const {
+    return inner == other.inner && channels == other.channels;
+  }
+};
+
+/// A tensor dimension that carries a group's channels.
+struct Member {
+  Value value;
+  int64_t dim;
+  ChannelMap map;
+};
+
+/// A use of a constant or `tensor.empty` whose dimension carries a group's
+/// channels: rebuilt per use, since other users may keep other channels.
+struct Leaf {
+  OpOperand *operand;
+  int64_t dim;
+  ChannelMap map;
+};
+
+/// A contraction or convolution that reduces over a group's channels.
+struct Consumer {
+  linalg::LinalgOp op;
+  unsigned loop;
+};
+
+/// The set of tensor dimensions that must lose the same channels.
+struct Group {
+  int64_t channels = 0;
+  SmallVector<Member> members;
+  SmallVector<Leaf> leaves;
+  SmallVector<Consumer> consumers;
+  /// Layers whose output channels the group carries.
+  SmallVector<std::pair<linalg::LinalgOp, unsigned>> producers;
+  /// Why nothing of the group can be removed, and where.
+  Operation *blockedAt = nullptr;
+  std::string blockedWhy;
+  /// Decisions, per channel.
+  llvm::BitVector removed;
+  llvm::BitVector candidate;
+  std::map<std::string, SmallVector<int64_t>> keptWhy;
+};
+
+/// The raw elements of a constant (a splat expanded on demand).
+struct Payload {
+  ArrayRef<char> bytes;
+  bool splat = false;
+  unsigned byteWidth = 0;
+  Type elementType;
+  int64_t numElements = 0;
+
+  /// Reads `attr`; fails for payloads or element types it cannot read.
+  static std::optional<Payload> read(Attribute attr) {
+    auto elements = dyn_cast<ElementsAttr>(attr);
+    if (!elements)
+      return std::nullopt;
+    auto type = dyn_cast<RankedTensorType>(elements.getType());
+    if (!type || !type.hasStaticShape())
+      return std::nullopt;
+    Payload payload;
+    payload.elementType = type.getElementType();
+    if (!payload.elementType.isIntOrFloat())
+      return std::nullopt;
+    unsigned width = payload.elementType.getIntOrFloatBitWidth();
+    if (!llvm::is_contained({8u, 16u, 32u, 64u}, width))
+      return std::nullopt;
+    payload.byteWidth = width / 8;
+    payload.numElements = type.getNumElements();
+    if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+      payload.bytes = dense.getRawData();
+      payload.splat = dense.isSplat();
+    } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+      const AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob)
+        return std::nullopt;
+      payload.bytes = blob->getData();
+    } else {
+      return std::nullopt;
+    }
+    int64_t needed = payload.splat ? 1 : payload.numElements;
+    if (static_cast<int64_t>(payload.bytes.size()) <
+        needed * static_cast<int64_t>(payload.byteWidth))
+      return std::nullopt;
+    return payload;
+  }
+
+  const char *at(int64_t i) const {
+    return bytes.data() + (splat ? 0 : i) * byteWidth;
+  }
+
+  /// Element `i` as a double (integers converted).
+  double get(int64_t i) const {
+    const char *p = at(i);
+    if (elementType.isF32()) {
+      float v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    if (elementType.isF64()) {
+      double v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+    uint64_t bits = 0;
+    std::memcpy(&bits, p, byteWidth);
+    if (auto floatType = dyn_cast<FloatType>(elementType))
+      return APFloat(floatType.getFloatSemantics(),
+                     APInt(floatType.getWidth(), bits))
+          .convertToDouble();
+    return static_cast<double>(
+        APInt(byteWidth * 8, bits).getSExtValue());
+  }
+};
+
+/// Writes `value`, rounded to `type` (a float type), to `out`.
+static void writeFloat(FloatType type, double value, char *out) {
+  APFloat converted(value);
+  bool lost = false;
+  converted.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &lost);
+  uint64_t bits = converted.bitcastToAPInt().getZExtValue();
+  std::memcpy(out, &bits, type.getWidth() / 8);
+}
+
+static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+/// Per dimension, the kept indices; an empty entry keeps the dimension whole.
+using KeptLists = SmallVector<SmallVector<int64_t>>;
+
+static SmallVector<int64_t> getKeptShape(ArrayRef<int64_t> shape,
+                                         const KeptLists &kept) {
+  SmallVector<int64_t> result(shape);
+  for (auto [d, list] : llvm::enumerate(kept))
+    if (!list.empty())
+      result[d] = list.size();
+  return result;
+}
+
+/// Returns the position of loop `loop` among the results of `map` when it
+/// appears there as a plain dimension; -1 if absent; -2 if it appears inside
+/// a compound expression.
+static int64_t findLoop(AffineMap map, unsigned loop) {
+  int64_t found = -1;
+  for (auto [k, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (dim.getPosition() == loop)
+        found = k;
+    } else if (expr.isFunctionOfDim(loop)) {
+      return -2;
+    }
+  }
+  return found;
+}
+
+/// A name for `op` in remarks: its layer name, else its op name.
+static std::string describe(Operation *op) {
+  std::string name = getLayerName(op->getLoc());
+  if (name.empty())
+    return "'" + op->getName().getStringRef().str() + "'";
+  return "'" + name + "'";
+}
+
+static bool isReduction(utils::IteratorType type) {
+  return type == utils::IteratorType::reduction;
+}
+
+/// `[a, b, c]`.
+static std::string formatChannels(ArrayRef<int64_t> channels) {
+  std::string text = "[";
+  for (auto [i, c] : llvm::enumerate(channels))
+    text += (i ? ", " : "") + std::to_string(c);
+  return text + "]";
+}
+
+static bool isLeafDef(Value value) {
+  return value.getDefiningOp<arith::ConstantOp>() ||
+         value.getDefiningOp<tensor::EmptyOp>();
+}
+
+/// Returns the static shape of `value` if it is a statically shaped tensor.
+static std::optional<ArrayRef<int64_t>> getStaticShape(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  return type.getShape();
+}
+
+/// For a reshape group of `sizes` and one position `j` in it: true when every
+/// other size is 1.
+static bool othersAreUnit(ArrayRef<int64_t> sizes, int64_t j) {
+  for (auto [k, size] : llvm::enumerate(sizes))
+    if (static_cast<int64_t>(k) != j && size != 1)
+      return false;
+  return true;
+}
+
+/// The constant value of every slice of a tensor along one dimension.
+using SliceConstants = SmallVector<std::optional<double>>;
+
+struct SparsityFoldStructuredPass
+    : public sparsity::impl::SparsityFoldStructuredPassBase<
+          SparsityFoldStructuredPass> {
+  void runOnOperation() override;
+
+private:
+  // Forming groups.
+  void formGroup(Member seed);
+  void addOperand(Group &group, OpOperand &operand, int64_t dim,
+                  ChannelMap map);
+  void addMember(Group &group, Value value, int64_t dim, ChannelMap map);
+  void visit(Group &group, Operation *op, Value from, int64_t dim,
+             ChannelMap map);
+  void linkLinalg(Group &group, linalg::LinalgOp op, AffineMap map,
+                  int64_t pos, ChannelMap channelMap);
+  void block(Group &group, Operation *op, const Twine &why);
+
+  // Values.
+  const SliceConstants &sliceConstants(Value value, int64_t dim);
+  SliceConstants computeSliceConstants(Value value, int64_t dim);
+  std::optional<double> getScalar(Value value);
+  const ConstantZeros *getConstantZeros(Value constant);
+  bool isZeroSlice(Value value, int64_t dim, int64_t index);
+
+  // Deciding.
+  void decide(Group &group);
+  std::string checkFoldableInit(linalg::LinalgOp op);
+  void addContribution(linalg::LinalgOp op, unsigned weightOperand,
+                       int64_t weightDim, int64_t index, double value);
+
+  // Rewriting.
+  LogicalResult rewrite(func::FuncOp function);
+  Value materializeLeaf(OpBuilder &builder, OpOperand &operand);
+
+  unsigned currentGroup = 0;
+  std::vector<Group> groups;
+  /// The group and map of every member (value, dimension).
+  DenseMap<std::pair<Value, int64_t>, std::pair<unsigned, ChannelMap>>
+      memberOf;
+  DenseSet<std::pair<Operation *, unsigned>> visitedLoops;
+  /// Node-based: references stay valid while the recursion inserts.
+  std::map<std::pair<void *, int64_t>, SliceConstants> constantsCache;
+  DenseMap<Value, std::optional<ConstantZeros>> zerosCache;
+
+  /// Rewrites: kept indices of member values and of leaf uses, additions
+  /// to constant biases (per use, in the constant's full layout), and fills
+  /// that become broadcasts of a new bias (in the fill's result layout over
+  /// `dims`).
+  DenseMap<Value, KeptLists> keptOfValue;
+  DenseMap<OpOperand *, KeptLists> keptOfLeaf;
+  DenseMap<OpOperand *, std::vector<double>> biasDelta;
+  struct FillBias {
+    SmallVector<int64_t> dims;
+    std::vector<double> values;
+  };
+  DenseMap<Operation *, FillBias> fillBias;
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Groups
+//===----------------------------------------------------------------------===//
+
+void SparsityFoldStructuredPass::block(Group &group, Operation *op,
+                                       const Twine &why) {
+  if (group.blockedAt)
+    return;
+  group.blockedAt = op;
+  group.blockedWhy = why.str();
+}
+
+void SparsityFoldStructuredPass::addOperand(Group &group, OpOperand &operand,
+                                            int64_t dim, ChannelMap map) {
+  if (isLeafDef(operand.get())) {
+    group.leaves.push_back({&operand, dim, map});
+    return;
+  }
+  addMember(group, operand.get(), dim, map);
+}
+
+void SparsityFoldStructuredPass::addMember(Group &group, Value value,
+                                           int64_t dim, ChannelMap map) {
+  auto key = std::make_pair(value, dim);
+  auto it = memberOf.find(key);
+  if (it != memberOf.end()) {
+    if (it->second.first != currentGroup || !(it->second.second == map))
+      block(group, value.getDefiningOp() ? value.getDefiningOp()
+                                         : value.getParentBlock()->getParentOp(),
+            "a tensor carries the channels in two different layouts");
+    return;
+  }
+  std::optional<ArrayRef<int64_t>> shape = getStaticShape(value);
+  if (!shape) {
+    block(group,
+          value.getDefiningOp() ? value.getDefiningOp()
+                                : value.getParentBlock()->getParentOp(),
+          "a tensor on the channel path has a dynamic shape");
+    return;
+  }
+  memberOf[key] = {currentGroup, map};
+  group.members.push_back({value, dim, map});
+}
+
+void SparsityFoldStructuredPass::linkLinalg(Group &group, linalg::LinalgOp op,
+                                            AffineMap map, int64_t pos,
+                                            ChannelMap channelMap) {
+  auto expr = dyn_cast<AffineDimExpr>(map.getResult(pos));
+  if (!expr || !op.hasPureTensorSemantics()) {
+    block(group, op, llvm::formatv("{0} indexes the channels with an "
+                                   "expression this pass does not fold",
+                                   describe(op)));
+    return;
+  }
+  unsigned loop = expr.getPosition();
+  if (!visitedLoops.insert({op, loop}).second)
+    return;
+  bool reduction =
+      isReduction(op.getIteratorTypesArray()[loop]);
+  bool layer = isContractionOrConvolution(op);
+  if (reduction && !layer) {
+    block(group, op,
+          llvm::formatv("{0} reduces over the channels and is no "
+                        "contraction or convolution",
+                        describe(op)));
+    return;
+  }
+  if (reduction)
+    group.consumers.push_back({op, loop});
+  else if (layer)
+    group.producers.push_back({op, loop});
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<RankedTensorType>(operand.get().getType()))
+      continue;
+    int64_t k = findLoop(op.getMatchingIndexingMap(&operand), loop);
+    if (k == -2) {
+      block(group, op, llvm::formatv("{0} indexes the channels with an "
+                                     "expression this pass does not fold",
+                                     describe(op)));
+      return;
+    }
+    if (k >= 0)
+      addOperand(group, operand, k, channelMap);
+  }
+  if (reduction)
+    return;
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    int64_t k = findLoop(op.getMatchingIndexingMap(&init), loop);
+    if (k >= 0)
+      addMember(group, op->getResult(init.getOperandNumber() -
+                                     op.getNumDpsInputs()),
+                k, channelMap);
+  }
+}
+
+void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
+                                       int64_t dim, ChannelMap map) {
+  bool fromResult = from.getDefiningOp() == op;
+  if (isa<AnnotateOp, tensor::CastOp>(op)) {
+    addMember(group, fromResult ? op->getOperand(0) : op->getResult(0), dim,
+              map);
+    return;
+  }
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    if (dim >= static_cast<int64_t>(low.size()) || low[dim] != 0 ||
+        high[dim] != 0) {
+      block(group, op, llvm::formatv("{0} pads the channel dimension",
+                                     describe(op)));
+      return;
+    }
+    if (fromResult)
+      addMember(group, pad.getSource(), dim, map);
+    else if (from == pad.getSource())
+      addMember(group, pad.getResult(), dim, map);
+    else
+      block(group, op, "a channel tensor is the padding value of a pad");
+    return;
+  }
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    ArrayRef<int64_t> source = collapse.getSrcType().getShape();
+    SmallVector<ReassociationIndices> groupsOf =
+        collapse.getReassociationIndices();
+    if (!fromResult) {
+      for (auto [g, indices] : llvm::enumerate(groupsOf)) {
+        auto it = llvm::find(indices, dim);
+        if (it == indices.end())
+          continue;
+        int64_t inner = 1;
+        for (auto rest = std::next(it); rest != indices.end(); ++rest)
+          inner *= source[*rest];
+        addMember(group, collapse.getResult(), g,
+                  {map.inner * inner, map.channels});
+      }
+      return;
+    }
+    const ReassociationIndices &indices = groupsOf[dim];
+    SmallVector<int64_t> sizes;
+    for (int64_t index : indices)
+      sizes.push_back(source[index]);
+    for (auto [j, index] : llvm::enumerate(indices))
+      if (source[index] != 1 && othersAreUnit(sizes, j)) {
+        addMember(group, collapse.getSrc(), index, map);
+        return;
+      }
+    block(group, op, llvm::formatv("{0} merges the channels with other "
+                                   "dimensions, seen from its result",
+                                   describe(op)));
+    return;
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    ArrayRef<int64_t> result = expand.getResultType().getShape();
+    SmallVector<ReassociationIndices> groupsOf =
+        expand.getReassociationIndices();
+    if (!fromResult) {
+      const ReassociationIndices &indices = groupsOf[dim];
+      SmallVector<int64_t> sizes;
+      for (int64_t index : indices)
+        sizes.push_back(result[index]);
+      for (auto [j, index] : llvm::enumerate(indices))
+        if (result[index] != 1 && othersAreUnit(sizes, j)) {
+          addMember(group, expand.getResult(), index, map);
+          return;
+        }
+      block(group, op,
+            llvm::formatv("{0} splits the channel dimension (attention "
+                          "heads are not folded yet)",
+                          describe(op)));
+      return;
+    }
+    for (auto [g, indices] : llvm::enumerate(groupsOf)) {
+      auto it = llvm::find(indices, dim);
+      if (it == indices.end())
+        continue;
+      SmallVector<int64_t> sizes;
+      for (int64_t index : indices)
+        sizes.push_back(result[index]);
+      if (othersAreUnit(sizes, it - indices.begin())) {
+        addMember(group, expand.getSrc(), g, map);
+        return;
+      }
+    }
+    block(group, op, llvm::formatv("{0} splits the channel dimension (attention "
+                                   "heads are not folded yet)",
+                                   describe(op)));
+    return;
+  }
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (fromResult) {
+      auto result = cast<OpResult>(from);
+      OpOperand *init = linalgOp.getDpsInitOperand(result.getResultNumber());
+      linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(init), dim,
+                 map);
+      return;
+    }
+    for (OpOperand &operand : op->getOpOperands())
+      if (operand.get() == from)
+        linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(&operand),
+                   dim, map);
+    return;
+  }
+  if (isa<func::ReturnOp>(op)) {
+    block(group, op, "the channels are a result of the function");
+    return;
+  }
+  block(group, op,
+        llvm::formatv("'{0}' is on the channel path and this pass does not "
+                      "understand it",
+                      op->getName().getStringRef()));
+}
+
+void SparsityFoldStructuredPass::formGroup(Member seed) {
+  groups.emplace_back();
+  currentGroup = groups.size() - 1;
+  Group &group = groups.back();
+  group.channels = seed.map.channels;
+  addMember(group, seed.value, seed.dim, seed.map);
+  for (size_t next = 0; next < group.members.size(); ++next) {
+    Member member = group.members[next];
+    Value value = member.value;
+    if (Operation *def = value.getDefiningOp())
+      visit(group, def, value, member.dim, member.map);
+    else
+      block(group, value.getParentBlock()->getParentOp(),
+            "the channels come from a function argument");
+    for (OpOperand &use : llvm::make_early_inc_range(value.getUses()))
+      visit(group, use.getOwner(), value, member.dim, member.map);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+const ConstantZeros *SparsityFoldStructuredPass::getConstantZeros(
+    Value constant) {
+  auto it = zerosCache.find(constant);
+  if (it == zerosCache.end()) {
+    std::optional<ConstantZeros> zeros;
+    ElementsAttr values;
+    std::string whyNot;
+    if (matchPattern(constant, m_Constant(&values)))
+      if (FailureOr<ConstantZeros> scanned =
+              scanConstantZeros(values, whyNot);
+          succeeded(scanned))
+        zeros = std::move(*scanned);
+    it = zerosCache.try_emplace(constant, std::move(zeros)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+bool SparsityFoldStructuredPass::isZeroSlice(Value value, int64_t dim,
+                                             int64_t index) {
+  if (value.getDefiningOp<arith::ConstantOp>()) {
+    const ConstantZeros *zeros = getConstantZeros(value);
+    return zeros && llvm::binary_search(zeros->zeroSlices[dim], index);
+  }
+  if (value.getDefiningOp<tensor::EmptyOp>())
+    return false;
+  const std::optional<double> &c = sliceConstants(value, dim)[index];
+  return c && *c == 0.0;
+}
+
+std::optional<double> SparsityFoldStructuredPass::getScalar(Value value) {
+  Attribute attr;
+  if (!isa<ShapedType>(value.getType())) {
+    if (matchPattern(value, m_Constant(&attr))) {
+      if (auto f = dyn_cast<FloatAttr>(attr))
+        return f.getValueAsDouble();
+      if (auto i = dyn_cast<IntegerAttr>(attr))
+        return static_cast<double>(i.getValue().getSExtValue());
+    }
+    return std::nullopt;
+  }
+  if (auto fill = value.getDefiningOp<linalg::FillOp>())
+    return getScalar(fill.getInputs()[0]);
+  if (auto annotate = value.getDefiningOp<AnnotateOp>())
+    return getScalar(annotate.getSource());
+  if (matchPattern(value, m_Constant(&attr)))
+    if (std::optional<Payload> payload = Payload::read(attr)) {
+      double first = payload->get(0);
+      if (payload->splat)
+        return first;
+      if (payload->numElements > (1 << 22))
+        return std::nullopt;
+      for (int64_t i = 1; i < payload->numElements; ++i)
+        if (payload->get(i) != first)
+          return std::nullopt;
+      return first;
+    }
+  return std::nullopt;
+}
+
+const SliceConstants &
+SparsityFoldStructuredPass::sliceConstants(Value value, int64_t dim) {
+  auto key = std::make_pair(value.getAsOpaquePointer(), dim);
+  auto it = constantsCache.find(key);
+  if (it != constantsCache.end())
+    return it->second;
+  SliceConstants computed = computeSliceConstants(value, dim);
+  if (auto type = dyn_cast<RankedTensorType>(value.getType()))
+    computed.resize(type.getDimSize(dim));
+  return constantsCache[key] = std::move(computed);
+}
+
+static Attribute toAttr(Type type, std::optional<double> value) {
+  if (!value)
+    return {};
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return FloatAttr::get(floatType, *value);
+  if (auto intType = dyn_cast<IntegerType>(type))
+    return IntegerAttr::get(intType, static_cast<int64_t>(*value));
+  return {};
+}
+
+static std::optional<double> fromAttr(Attribute attr) {
+  if (auto f = dyn_cast_or_null<FloatAttr>(attr)) {
+    double v = f.getValueAsDouble();
+    if (std::isnan(v))
+      return std::nullopt;
+    return v;
+  }
+  if (auto i = dyn_cast_or_null<IntegerAttr>(attr))
+    return static_cast<double>(i.getValue().getSExtValue());
+  return std::nullopt;
+}
+
+SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
+                                                                 int64_t dim) {
+  std::optional<ArrayRef<int64_t>> shape = getStaticShape(value);
+  if (!shape)
+    return {};
+  int64_t size = (*shape)[dim];
+  SliceConstants result(size);
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return result;
+
+  if (std::optional<double> scalar = getScalar(value)) {
+    result.assign(size, scalar);
+    return result;
+  }
+  if (auto constant = dyn_cast<arith::ConstantOp>(def)) {
+    std::optional<Payload> payload = Payload::read(constant.getValue());
+    if (!payload || payload->numElements > (1 << 22))
+      return result;
+    SmallVector<int64_t> strides = getStrides(*shape);
+    int64_t inner = strides[dim], outer = payload->numElements / (inner * size);
+    for (int64_t c = 0; c < size; ++c) {
+      std::optional<double> first;
+      bool same = true;
+      for (int64_t o = 0; o < outer && same; ++o)
+        for (int64_t i = 0; i < inner && same; ++i) {
+          double v = payload->get((o * size + c) * inner + i);
+          if (!first)
+            first = v;
+          else if (v != *first)
+            same = false;
+        }
+      if (same && first && !std::isnan(*first))
+        result[c] = first;
+    }
+    return result;
+  }
+  if (isa<AnnotateOp, tensor::CastOp>(def))
+    return sliceConstants(def->getOperand(0), dim);
+  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    if (ShapedType::isDynamicShape(low) || ShapedType::isDynamicShape(high) ||
+        low[dim] != 0 || high[dim] != 0)
+      return result;
+    bool padded = llvm::any_of(low, [](int64_t v) { return v != 0; }) ||
+                  llvm::any_of(high, [](int64_t v) { return v != 0; });
+    std::optional<double> padValue;
+    if (Value constantPad = pad.getConstantPaddingValue())
+      padValue = getScalar(constantPad);
+    const SliceConstants &source = sliceConstants(pad.getSource(), dim);
+    for (int64_t c = 0; c < size; ++c)
+      if (source[c] && (!padded || (padValue && *padValue == *source[c])))
+        result[c] = source[c];
+    return result;
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
+    ArrayRef<int64_t> shapeOut = expand.getResultType().getShape();
+    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices())) {
+      auto it = llvm::find(indices, dim);
+      if (it == indices.end())
+        continue;
+      SmallVector<int64_t> sizes;
+      for (int64_t index : indices)
+        sizes.push_back(shapeOut[index]);
+      if (othersAreUnit(sizes, it - indices.begin()))
+        return sliceConstants(expand.getSrc(), g);
+    }
+    return result;
+  }
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
+    ArrayRef<int64_t> source = collapse.getSrcType().getShape();
+    ReassociationIndices indices = collapse.getReassociationIndices()[dim];
+    SmallVector<int64_t> sizes;
+    for (int64_t index : indices)
+      sizes.push_back(source[index]);
+    for (auto [j, index] : llvm::enumerate(indices))
+      if (othersAreUnit(sizes, j) && source[index] == size)
+        return sliceConstants(collapse.getSrc(), index);
+    return result;
+  }
+  auto op = dyn_cast<linalg::LinalgOp>(def);
+  if (!op || !op.hasPureTensorSemantics() || op->getNumRegions() != 1)
+    return result;
+  unsigned resultNumber = cast<OpResult>(value).getResultNumber();
+  OpOperand *init = op.getDpsInitOperand(resultNumber);
+  auto expr =
+      dyn_cast<AffineDimExpr>(op.getMatchingIndexingMap(init).getResult(dim));
+  if (!expr)
+    return result;
+  unsigned loop = expr.getPosition();
+
+  // Per operand: the dimension indexed by the loop (-1: none) and the
+  // constants along it, or the scalar it holds everywhere.
+  struct View {
+    int64_t dim = -1;
+    const SliceConstants *constants = nullptr;
+    std::optional<double> scalar;
+    bool used = true;
+    Type elementType;
+  };
+  SmallVector<View> views;
+  for (OpOperand &operand : op->getOpOperands()) {
+    View view;
+    view.used = op.payloadUsesValueFromOperand(&operand);
+    view.elementType = getElementTypeOrSelf(operand.get().getType());
+    if (isa<RankedTensorType>(operand.get().getType())) {
+      int64_t k = findLoop(op.getMatchingIndexingMap(&operand), loop);
+      if (k == -2)
+        return result;
+      view.dim = k;
+    }
+    views.push_back(view);
+  }
+
+  if (isContractionOrConvolution(op)) {
+    // A slice where an input is zero holds the initial value.
+    if (views[init->getOperandNumber()].dim < 0)
+      return result;
+    const SliceConstants &initial = sliceConstants(init->get(), dim);
+    for (int64_t c = 0; c < size; ++c) {
+      bool zero = false;
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        const View &view = views[input->getOperandNumber()];
+        if (view.dim >= 0 && isZeroSlice(input->get(), view.dim, c))
+          zero = true;
+      }
+      if (zero)
+        result[c] = initial[c];
+    }
+    return result;
+  }
+
+  for (auto [operand, view] : llvm::zip(op->getOpOperands(), views)) {
+    if (!view.used)
+      continue;
+    if (view.dim >= 0)
+      view.constants = &sliceConstants(operand.get(), view.dim);
+    else
+      view.scalar = getScalar(operand.get());
+  }
+  bool hasReduction = op.getNumReductionLoops() > 0;
+  std::map<SmallVector<std::optional<double>>, std::optional<double>> cache;
+  Block &body = op->getRegion(0).front();
+  for (int64_t c = 0; c < size; ++c) {
+    SmallVector<std::optional<double>> key;
+    bool known = true;
+    for (const View &view : views) {
+      std::optional<double> v;
+      if (view.used)
+        v = view.constants ? (*view.constants)[c] : view.scalar;
+      if (view.used && !v)
+        known = false;
+      key.push_back(v);
+    }
+    if (!known)
+      continue;
+    auto [it, inserted] = cache.try_emplace(key, std::nullopt);
+    if (inserted) {
+      SmallVector<Attribute> args;
+      for (auto [view, v] : llvm::zip(views, key))
+        args.push_back(toAttr(view.elementType, v));
+      args.resize(body.getNumArguments());
+      SmallVector<Attribute> out = evaluatePayload(op, args);
+      std::optional<double> first =
+          resultNumber < out.size() ? fromAttr(out[resultNumber])
+                                    : std::nullopt;
+      // A reduction must be stable when fed its own result (max: yes,
+      // sum: only for zero).
+      if (first && hasReduction) {
+        args[init->getOperandNumber()] = out[resultNumber];
+        SmallVector<Attribute> again = evaluatePayload(op, args);
+        std::optional<double> second =
+            resultNumber < again.size() ? fromAttr(again[resultNumber])
+                                        : std::nullopt;
+        if (!second || *second != *first)
+          first = std::nullopt;
+      }
+      it->second = first;
+    }
+    result[c] = it->second;
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Decisions
+//===----------------------------------------------------------------------===//
+
+/// The op that defines the initial value of `op`'s single result, when it is
+/// used by `op` only.
+static Operation *getSingleUseInit(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1)
+    return nullptr;
+  Value init = op.getDpsInitOperand(0)->get();
+  if (!init.hasOneUse())
+    return nullptr;
+  return init.getDefiningOp();
+}
+
+/// A linalg op that only copies (broadcasts) its single input, a constant.
+static bool isConstantBroadcast(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInputs() != 1 ||
+      linalgOp.getNumDpsInits() != 1 || op->getNumRegions() != 1 ||
+      linalgOp.getNumReductionLoops() != 0 ||
+      !linalgOp.getDpsInputOperand(0)->get().getDefiningOp<arith::ConstantOp>())
+    return false;
+  Block &body = op->getRegion(0).front();
+  return body.getTerminator()->getNumOperands() == 1 &&
+         body.getTerminator()->getOperand(0) == body.getArgument(0) &&
+         llvm::all_of(linalgOp.getIndexingMapsArray(),
+                      [](AffineMap m) { return m.isProjectedPermutation(); });
+}
+
+std::string
+SparsityFoldStructuredPass::checkFoldableInit(linalg::LinalgOp op) {
+  if (!isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType())))
+    return "its element type is not a float";
+  Operation *init = getSingleUseInit(op);
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(init))
+    if (getScalar(fill.getInputs()[0]) &&
+        fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+      return "";
+  if (!isConstantBroadcast(init))
+    return llvm::formatv("its initial value is not a constant bias to fold "
+                         "into")
+        .str();
+  // Every output dimension of the weight must be a dimension of the bias.
+  auto broadcast = cast<linalg::LinalgOp>(init);
+  AffineMap resultMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  AffineMap outMap =
+      broadcast.getMatchingIndexingMap(broadcast.getDpsInitOperand(0));
+  AffineMap inMap =
+      broadcast.getMatchingIndexingMap(broadcast.getDpsInputOperand(0));
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    if (!input->get().getDefiningOp<arith::ConstantOp>())
+      continue;
+    AffineMap weightMap = op.getMatchingIndexingMap(input);
+    for (AffineExpr expr : weightMap.getResults()) {
+      unsigned loop = cast<AffineDimExpr>(expr).getPosition();
+      if (isReduction(op.getIteratorTypesArray()[loop]))
+        continue;
+      int64_t r = findLoop(resultMap, loop);
+      if (r < 0)
+        return "its weight has a dimension its result does not have";
+      unsigned bLoop = cast<AffineDimExpr>(outMap.getResult(r)).getPosition();
+      if (findLoop(inMap, bLoop) < 0)
+        return "its bias is broadcast along an output channel dimension";
+    }
+  }
+  return "";
+}
+
+void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
+                                                 unsigned weightOperand,
+                                                 int64_t weightDim,
+                                                 int64_t index, double value) {
+  // delta[o] += value * sum of W over the slice `index` along `weightDim`,
+  // for every output coordinate o of W (its parallel dimensions).
+  OpOperand &weight = op->getOpOperand(weightOperand);
+  auto constant = weight.get().getDefiningOp<arith::ConstantOp>();
+  std::optional<Payload> payload = Payload::read(constant.getValue());
+  ArrayRef<int64_t> wShape =
+      cast<RankedTensorType>(constant.getType()).getShape();
+  AffineMap weightMap = op.getMatchingIndexingMap(&weight);
+  AffineMap resultMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  ArrayRef<int64_t> rShape =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  // For each weight dim: the result dim it maps to, or -1 (reduction).
+  SmallVector<int64_t> toResult;
+  for (AffineExpr expr : weightMap.getResults()) {
+    unsigned loop = cast<AffineDimExpr>(expr).getPosition();
+    toResult.push_back(
+        isReduction(op.getIteratorTypesArray()[loop])
+            ? -1
+            : findLoop(resultMap, loop));
+  }
+  // The delta lives on the result dims that W's output dims index, in
+  // ascending result order.
+  SmallVector<int64_t> dims;
+  for (int64_t r : toResult)
+    if (r >= 0)
+      dims.push_back(r);
+  llvm::sort(dims);
+  SmallVector<int64_t> deltaShape;
+  for (int64_t r : dims)
+    deltaShape.push_back(rShape[r]);
+  SmallVector<int64_t> deltaStrides = getStrides(deltaShape);
+  int64_t deltaSize = 1;
+  for (int64_t s : deltaShape)
+    deltaSize *= s;
+  std::vector<double> delta(deltaSize, 0.0);
+  SmallVector<int64_t> wStrides = getStrides(wShape);
+  int64_t rank = wShape.size();
+  SmallVector<int64_t> idx(rank, 0);
+  for (int64_t e = 0; e < payload->numElements; ++e) {
+    int64_t rem = e;
+    for (int64_t d = 0; d < rank; ++d) {
+      idx[d] = rem / wStrides[d];
+      rem %= wStrides[d];
+    }
+    if (idx[weightDim] != index)
+      continue;
+    int64_t flat = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      if (toResult[d] >= 0)
+        flat += idx[d] * deltaStrides[llvm::find(dims, toResult[d]) -
+                                      dims.begin()];
+    delta[flat] += value * payload->get(e);
+  }
+
+  Operation *init = getSingleUseInit(op);
+  if (auto fill = dyn_cast<linalg::FillOp>(init)) {
+    FillBias &bias = fillBias[fill];
+    if (bias.values.empty()) {
+      bias.dims = dims;
+      bias.values.assign(deltaSize, *getScalar(fill.getInputs()[0]));
+    }
+    for (int64_t i = 0; i < deltaSize; ++i)
+      bias.values[i] += delta[i];
+    return;
+  }
+  // A constant broadcast: add delta to the bias, element by element.
+  auto broadcast = cast<linalg::LinalgOp>(init);
+  OpOperand *biasOperand = broadcast.getDpsInputOperand(0);
+  auto biasConstant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
+  ArrayRef<int64_t> bShape =
+      cast<RankedTensorType>(biasConstant.getType()).getShape();
+  AffineMap outMap =
+      broadcast.getMatchingIndexingMap(broadcast.getDpsInitOperand(0));
+  AffineMap inMap = broadcast.getMatchingIndexingMap(biasOperand);
+  // For each delta dim: the bias dim it is.
+  SmallVector<int64_t> biasDim;
+  for (int64_t r : dims) {
+    unsigned bLoop = cast<AffineDimExpr>(outMap.getResult(r)).getPosition();
+    biasDim.push_back(findLoop(inMap, bLoop));
+  }
+  int64_t bSize = 1;
+  for (int64_t s : bShape)
+    bSize *= s;
+  std::vector<double> &values = biasDelta[biasOperand];
+  if (values.empty())
+    values.assign(bSize, 0.0);
+  SmallVector<int64_t> bStrides = getStrides(bShape);
+  int64_t bRank = bShape.size();
+  SmallVector<int64_t> bIdx(bRank, 0);
+  for (int64_t e = 0; e < bSize; ++e) {
+    int64_t rem = e;
+    for (int64_t d = 0; d < bRank; ++d) {
+      bIdx[d] = rem / bStrides[d];
+      rem %= bStrides[d];
+    }
+    int64_t flat = 0;
+    for (auto [k, bd] : llvm::enumerate(biasDim))
+      flat += bIdx[bd] * deltaStrides[k];
+    values[e] += delta[flat];
+  }
+}
+
+void SparsityFoldStructuredPass::decide(Group &group) {
+  int64_t channels = group.channels;
+  group.removed.resize(channels);
+  group.candidate.resize(channels);
+  // Candidates: channels a producer's filters or a consumer's weights zero.
+  auto markCandidates = [&](linalg::LinalgOp op, unsigned loop) {
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      if (!input->get().getDefiningOp<arith::ConstantOp>())
+        continue;
+      int64_t k = findLoop(op.getMatchingIndexingMap(input), loop);
+      if (k < 0)
+        continue;
+      int64_t size =
+          cast<RankedTensorType>(input->get().getType()).getDimSize(k);
+      ChannelMap map{1, channels};
+      for (const Leaf &l : group.leaves)
+        if (l.operand == input)
+          map = l.map;
+      for (int64_t i = 0; i < size; ++i)
+        if (isZeroSlice(input->get(), k, i))
+          group.candidate.set(map.channelOf(i));
+    }
+  };
+  for (auto [op, loop] : group.producers)
+    markCandidates(op, loop);
+  for (auto [op, loop] : group.consumers)
+    markCandidates(op, loop);
+  if (group.blockedAt)
+    return;
+  llvm::BitVector keep(channels);
+  struct Fold {
+    linalg::LinalgOp op;
+    unsigned weight;
+    int64_t weightDim, index;
+    double value;
+  };
+  std::vector<Fold> folds;
+  auto keepFor = [&](int64_t c, const std::string &why) {
+    if (!keep.test(c))
+      group.keptWhy[why].push_back(c);
+    keep.set(c);
+  };
+  for (auto [op, loop] : group.consumers) {
+    SmallVector<std::pair<OpOperand *, int64_t>> operands;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      int64_t k = findLoop(op.getMatchingIndexingMap(input), loop);
+      if (k >= 0)
+        operands.push_back({input, k});
+    }
+    ChannelMap map;
+    for (const Member &m : group.members)
+      if (m.value == operands.front().first->get() &&
+          m.dim == operands.front().second)
+        map = m.map;
+    for (const Leaf &l : group.leaves)
+      if (l.operand == operands.front().first)
+        map = l.map;
+    int64_t size = cast<RankedTensorType>(
+                       operands.front().first->get().getType())
+                       .getShape()[operands.front().second];
+    std::string initWhy;
+    bool initChecked = false;
+    for (int64_t i = 0; i < size; ++i) {
+      int64_t c = map.channelOf(i);
+      if (keep.test(c))
+        continue;
+      bool zero = false;
+      for (auto [operand, k] : operands)
+        if (isZeroSlice(operand->get(), k, i)) {
+          zero = true;
+          group.candidate.set(c);
+        }
+      if (zero)
+        continue;
+      // One constant activation against a constant weight folds into the
+      // bias.
+      OpOperand *activation = nullptr, *weight = nullptr;
+      int64_t weightDim = -1, activationDim = -1;
+      for (auto [operand, k] : operands) {
+        if (operand->get().getDefiningOp<arith::ConstantOp>()) {
+          weight = operand;
+          weightDim = k;
+        } else {
+          activation = operand;
+          activationDim = k;
+        }
+      }
+      std::optional<double> value;
+      if (activation)
+        value = sliceConstants(activation->get(), activationDim)[i];
+      if (!value) {
+        // Name the reason: a constant channel turned non-constant by a pad.
+        Value source = activation ? activation->get() : Value();
+        while (source && source.getDefiningOp<AnnotateOp>())
+          source = source.getDefiningOp()->getOperand(0);
+        if (auto pad = source ? source.getDefiningOp<tensor::PadOp>()
+                              : tensor::PadOp())
+          if (sliceConstants(pad.getSource(), activationDim)[i]) {
+            keepFor(c, llvm::formatv("a non-zero constant reaches {0} "
+                                     "through zero padding, so it cannot be "
+                                     "folded into the bias",
+                                     describe(op))
+                           .str());
+            continue;
+          }
+        if (group.candidate.test(c))
+          keepFor(c, llvm::formatv("it is not zero where {0} reads it "
+                                   "(a coupled layer or a bias keeps it "
+                                   "alive)",
+                                   describe(op))
+                         .str());
+        else
+          keep.set(c);
+        continue;
+      }
+      group.candidate.set(c);
+      if (!weight || op.getNumDpsInputs() != 2) {
+        keepFor(c, llvm::formatv("a non-zero constant reaches {0}, whose "
+                                 "other operand is not a constant weight",
+                                 describe(op))
+                       .str());
+        continue;
+      }
+      if (!initChecked) {
+        initWhy = checkFoldableInit(op);
+        initChecked = true;
+      }
+      if (!initWhy.empty()) {
+        keepFor(c, llvm::formatv("a non-zero constant reaches {0}, but {1}",
+                                 describe(op), initWhy)
+                       .str());
+        continue;
+      }
+      folds.push_back({op, weight->getOperandNumber(), weightDim, i, *value});
+    }
+  }
+  if (group.consumers.empty())
+    keep.set();
+  // No tensor may become empty.
+  if (keep.none() && channels > 0) {
+    keepFor(0, "one channel is kept so that no tensor becomes empty");
+  }
+  for (int64_t c = 0; c < channels; ++c)
+    if (!keep.test(c))
+      group.removed.set(c);
+  // Only the contributions of removed channels are folded.
+  for (const Fold &fold : folds) {
+    ChannelMap map;
+    for (const Leaf &l : group.leaves)
+      if (l.operand == &fold.op->getOpOperand(fold.weight))
+        map = l.map;
+    if (map.channels == 0 || !group.removed.test(map.channelOf(fold.index)))
+      continue;
+    addContribution(fold.op, fold.weight, fold.weightDim, fold.index,
+                    fold.value);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Rewriting
+//===----------------------------------------------------------------------===//
+
+/// Copies the elements of `payload` (shape `shape`) kept by `kept` into a new
+/// buffer, after adding `delta` (full layout) when given.
+static std::vector<char> sliceBytes(const Payload &payload,
+                                    ArrayRef<int64_t> shape,
+                                    const KeptLists &kept,
+                                    const std::vector<double> *delta) {
+  SmallVector<int64_t> newShape = getKeptShape(shape, kept);
+  int64_t rank = shape.size();
+  int64_t count = 1;
+  for (int64_t s : newShape)
+    count *= s;
+  SmallVector<int64_t> strides = getStrides(shape);
+  SmallVector<int64_t> newStrides = getStrides(newShape);
+  std::vector<char> out(count * payload.byteWidth);
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t rem = e, source = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t i = rem / newStrides[d];
+      rem %= newStrides[d];
+      int64_t original = kept[d].empty() ? i : kept[d][i];
+      source += original * strides[d];
+    }
+    char *dst = out.data() + e * payload.byteWidth;
+    if (delta) {
+      writeFloat(cast<FloatType>(payload.elementType),
+                 payload.get(source) + (*delta)[source], dst);
+    } else {
+      std::memcpy(dst, payload.at(source), payload.byteWidth);
+    }
+  }
+  return out;
+}
+
+/// A new constant holding `bytes` of `type`, a `dense_resource` (under a
+/// name derived from `like`'s) when `like` is one.
+static Value createConstant(OpBuilder &builder, Location loc,
+                            RankedTensorType type, ArrayRef<char> bytes,
+                            Attribute like) {
+  Attribute value;
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(like)) {
+    unsigned width = type.getElementTypeBitWidth() / 8;
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+        bytes.size(), std::max<size_t>(width, 8), /*dataIsMutable=*/true);
+    std::memcpy(blob.getMutableData().data(), bytes.data(), bytes.size());
+    value = DenseResourceElementsAttr::get(
+        type, (resource.getRawHandle().getKey() + "_folded").str(),
+        std::move(blob));
+  } else {
+    value = DenseElementsAttr::getFromRawBuffer(type, bytes);
+  }
+  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
+}
+
+Value SparsityFoldStructuredPass::materializeLeaf(OpBuilder &builder,
+                                                  OpOperand &operand) {
+  Value old = operand.get();
+  auto type = cast<RankedTensorType>(old.getType());
+  KeptLists kept(type.getRank());
+  if (auto it = keptOfLeaf.find(&operand); it != keptOfLeaf.end())
+    kept = it->second;
+  SmallVector<int64_t> newShape = getKeptShape(type.getShape(), kept);
+  auto newType = RankedTensorType::get(newShape, type.getElementType());
+  Location loc = old.getLoc();
+  if (old.getDefiningOp<tensor::EmptyOp>())
+    return tensor::EmptyOp::create(builder, loc, newShape,
+                                   type.getElementType());
+  auto constant = old.getDefiningOp<arith::ConstantOp>();
+  std::optional<Payload> payload = Payload::read(constant.getValue());
+  auto deltaIt = biasDelta.find(&operand);
+  const std::vector<double> *delta =
+      deltaIt == biasDelta.end() ? nullptr : &deltaIt->second;
+  if (payload->splat && !delta) {
+    auto dense = cast<DenseElementsAttr>(constant.getValue());
+    return arith::ConstantOp::create(builder, loc, dense.resizeSplat(newType));
+  }
+  std::vector<char> bytes = sliceBytes(*payload, type.getShape(), kept, delta);
+  return createConstant(builder, loc, newType, bytes, constant.getValue());
+}
+
+LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
+  IRMapping mapping;
+  SmallVector<Operation *> replaced;
+  OpBuilder builder(function.getContext());
+  auto newTypeOf = [&](Value value) -> Type {
+    auto it = keptOfValue.find(value);
+    if (it == keptOfValue.end())
+      return value.getType();
+    auto type = cast<RankedTensorType>(value.getType());
+    return RankedTensorType::get(getKeptShape(type.getShape(), it->second),
+                                 type.getElementType());
+  };
+  for (Block &block : function.getBody()) {
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      bool changes = llvm::any_of(op.getOpOperands(), [&](OpOperand &use) {
+        return mapping.contains(use.get()) || keptOfLeaf.count(&use) ||
+               biasDelta.count(&use);
+      });
+      changes |= llvm::any_of(op.getResults(), [&](Value result) {
+        return keptOfValue.count(result) > 0;
+      });
+      changes |= fillBias.count(&op) > 0;
+      if (!changes)
+        continue;
+      builder.setInsertionPoint(&op);
+      replaced.push_back(&op);
+      if (auto annotate = dyn_cast<AnnotateOp>(&op)) {
+        // The pattern changes with the shape: the annotation is dropped
+        // (re-annotated at the end).
+        mapping.map(annotate.getResult(),
+                    mapping.lookupOrDefault(annotate.getSource()));
+        continue;
+      }
+      if (auto fill = dyn_cast<linalg::FillOp>(&op);
+          fill && fillBias.count(&op)) {
+        // The fill becomes the broadcast of a bias that absorbs the removed
+        // channels' constant contribution.
+        const FillBias &bias = fillBias[&op];
+        Value result = fill.getResult(0);
+        auto type = cast<RankedTensorType>(result.getType());
+        KeptLists kept(type.getRank());
+        if (auto it = keptOfValue.find(result); it != keptOfValue.end())
+          kept = it->second;
+        SmallVector<int64_t> biasShape;
+        KeptLists biasKept;
+        for (int64_t r : bias.dims) {
+          biasShape.push_back(type.getShape()[r]);
+          biasKept.push_back(kept[r]);
+        }
+        auto fullType = RankedTensorType::get(biasShape, type.getElementType());
+        std::vector<char> raw(bias.values.size() *
+                              (type.getElementTypeBitWidth() / 8));
+        for (auto [i, v] : llvm::enumerate(bias.values))
+          writeFloat(cast<FloatType>(type.getElementType()), v,
+                     raw.data() + i * (type.getElementTypeBitWidth() / 8));
+        std::optional<Payload> payload = Payload::read(
+            DenseElementsAttr::getFromRawBuffer(fullType, raw));
+        std::vector<char> bytes =
+            sliceBytes(*payload, biasShape, biasKept, nullptr);
+        auto biasType = RankedTensorType::get(
+            getKeptShape(biasShape, biasKept), type.getElementType());
+        Value constant =
+            createConstant(builder, op.getLoc(), biasType, bytes, {});
+        Value empty = materializeLeaf(builder, fill.getDpsInitsMutable()[0]);
+        SmallVector<int64_t> broadcastDims;
+        for (int64_t r = 0; r < type.getRank(); ++r)
+          if (!llvm::is_contained(bias.dims, r))
+            broadcastDims.push_back(r);
+        auto broadcast = linalg::BroadcastOp::create(
+            builder, op.getLoc(), constant, empty, broadcastDims);
+        mapping.map(result, broadcast->getResult(0));
+        continue;
+      }
+      SmallVector<std::pair<unsigned, Value>> newLeaves;
+      for (OpOperand &use : op.getOpOperands())
+        if (isLeafDef(use.get()) &&
+            (keptOfLeaf.count(&use) || biasDelta.count(&use)))
+          newLeaves.push_back(
+              {use.getOperandNumber(), materializeLeaf(builder, use)});
+      Operation *clone = builder.clone(op, mapping);
+      for (auto [number, value] : newLeaves)
+        clone->setOperand(number, value);
+      for (auto [oldResult, newResult] :
+           llvm::zip(op.getResults(), clone->getResults()))
+        newResult.setType(newTypeOf(oldResult));
+      if (auto expand = dyn_cast<tensor::ExpandShapeOp>(clone))
+        expand.setStaticOutputShape(expand.getResultType().getShape());
+      mapping.map(op.getResults(), clone->getResults());
+    }
+  }
+  for (Operation *op : replaced)
+    for (Value result : op->getResults())
+      result.replaceAllUsesWith(mapping.lookup(result));
+  SmallVector<Operation *> leaves;
+  for (Operation *op : llvm::reverse(replaced)) {
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        if (isa<arith::ConstantOp, tensor::EmptyOp>(def))
+          leaves.push_back(def);
+    op->erase();
+  }
+  for (Operation *leaf : leaves)
+    if (leaf->use_empty()) {
+      leaf->erase();
+      leaves.erase(std::remove(leaves.begin(), leaves.end(), leaf),
+                   leaves.end());
+    }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+void SparsityFoldStructuredPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
+  int64_t macsBefore = analysis.getTotals().macs;
+
+  // Seeds: the output and input channels of every layer whose weight has
+  // all-zero slices there.
+  for (const LayerInfo &layer : analysis.getLayers()) {
+    const WeightDimRoles &roles = layer.roles;
+    auto op = cast<linalg::LinalgOp>(layer.op);
+    if (!layer.zeroOutChannels.empty() && roles.outDim >= 0 &&
+        roles.resultDim[roles.outDim] >= 0) {
+      Value result = op->getResult(0);
+      int64_t dim = roles.resultDim[roles.outDim];
+      if (!memberOf.count({result, dim}))
+        formGroup({result, dim,
+                   {1, cast<RankedTensorType>(result.getType()).getDimSize(
+                           dim)}});
+    }
+    if (!layer.zeroInChannels.empty() && roles.inDim >= 0 &&
+        roles.activationDim[roles.inDim] >= 0) {
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        if (input->getOperandNumber() == layer.weightOperand ||
+            isLeafDef(input->get()))
+          continue;
+        int64_t dim = roles.activationDim[roles.inDim];
+        Value value = input->get();
+        if (!memberOf.count({value, dim}))
+          formGroup({value, dim,
+                     {1, cast<RankedTensorType>(value.getType())
+                             .getDimSize(dim)}});
+      }
+    }
+  }
+
+  for (Group &group : groups)
+    decide(group);
+
+  int64_t removedChannels = 0, changedGroups = 0;
+  for (Group &group : groups) {
+    Operation *anchor = group.producers.empty()
+                            ? (group.consumers.empty()
+                                   ? group.members.front().value.getDefiningOp()
+                                   : group.consumers.front().op.getOperation())
+                            : group.producers.front().first.getOperation();
+    if (!anchor)
+      anchor = module;
+    std::string names;
+    for (auto [op, loop] : group.producers)
+      names += (names.empty() ? "" : ", ") + describe(op);
+    if (names.empty())
+      names = describe(anchor);
+    if (group.blockedAt) {
+      if (group.candidate.any())
+        emitRemark(group.blockedAt->getLoc())
+            << "sparsity-fold-structured: channels of " << names
+            << " left alone: " << group.blockedWhy;
+      continue;
+    }
+    int64_t removed = group.removed.count();
+    if (removed == 0 && group.keptWhy.empty())
+      continue;
+    removedChannels += removed;
+    changedGroups += removed > 0;
+    InFlightDiagnostic remark = emitRemark(anchor->getLoc());
+    remark << "sparsity-fold-structured: group of " << names << " ("
+           << group.channels << " channels): removed " << removed;
+    if (removed) {
+      SmallVector<int64_t> list;
+      for (int c : group.removed.set_bits())
+        list.push_back(c);
+      remark << " " << formatChannels(list);
+    }
+    for (auto &[why, channels] : group.keptWhy)
+      remark << "; kept " << formatChannels(channels) << ": " << why;
+  }
+
+  for (Group &group : groups) {
+    if (group.blockedAt || group.removed.none())
+      continue;
+    auto keptOf = [&](int64_t size, ChannelMap map) {
+      SmallVector<int64_t> kept;
+      for (int64_t i = 0; i < size; ++i)
+        if (!group.removed.test(map.channelOf(i)))
+          kept.push_back(i);
+      return kept;
+    };
+    for (const Member &m : group.members) {
+      auto type = cast<RankedTensorType>(m.value.getType());
+      KeptLists &lists = keptOfValue[m.value];
+      lists.resize(type.getRank());
+      lists[m.dim] = keptOf(type.getDimSize(m.dim), m.map);
+    }
+    for (const Leaf &l : group.leaves) {
+      auto type = cast<RankedTensorType>(l.operand->get().getType());
+      KeptLists &lists = keptOfLeaf[l.operand];
+      lists.resize(type.getRank());
+      lists[l.dim] = keptOf(type.getDimSize(l.dim), l.map);
+    }
+  }
+  if (keptOfValue.empty() && keptOfLeaf.empty()) {
+    emitRemark(module.getLoc())
+        << "sparsity-fold-structured: nothing removed; MACs " << macsBefore;
+    markAllAnalysesPreserved();
+    return;
+  }
+  for (auto function : module.getOps<func::FuncOp>())
+    if (failed(rewrite(function)))
+      return signalPassFailure();
+
+  OpPassManager annotate(ModuleOp::getOperationName());
+  annotate.addPass(createSparsityAnnotatePass());
+  if (failed(runPipeline(annotate, module)))
+    return signalPassFailure();
+  int64_t macsAfter = OpSparsityAnalysis(module).getTotals().macs;
+  emitRemark(module.getLoc()) << llvm::formatv(
+      "sparsity-fold-structured: removed {0} channels in {1} groups; MACs "
+      "{2} -> {3} ({4:P2} fewer)",
+      removedChannels, changedGroups, macsBefore, macsAfter,
+      macsBefore == 0 ? 0.0
+                      : static_cast<double>(macsBefore - macsAfter) /
+                            macsBefore);
+}
