@@ -227,9 +227,15 @@ static std::string formatChannels(ArrayRef<int64_t> channels) {
   return text + "]";
 }
 
+/// The constant `value` is, looking through `sparsity.annotate`s.
+static arith::ConstantOp getConstant(Value value) {
+  while (auto annotate = value.getDefiningOp<AnnotateOp>())
+    value = annotate.getSource();
+  return value.getDefiningOp<arith::ConstantOp>();
+}
+
 static bool isLeafDef(Value value) {
-  return value.getDefiningOp<arith::ConstantOp>() ||
-         value.getDefiningOp<tensor::EmptyOp>();
+  return getConstant(value) || value.getDefiningOp<tensor::EmptyOp>();
 }
 
 /// Returns the static shape of `value` if it is a statically shaped tensor.
@@ -410,8 +416,10 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
                                        int64_t dim, ChannelMap map) {
   bool fromResult = from.getDefiningOp() == op;
   if (isa<AnnotateOp, tensor::CastOp>(op)) {
-    addMember(group, fromResult ? op->getOperand(0) : op->getResult(0), dim,
-              map);
+    if (fromResult)
+      addOperand(group, op->getOpOperand(0), dim, map);
+    else
+      addMember(group, op->getResult(0), dim, map);
     return;
   }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
@@ -423,7 +431,7 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
       return;
     }
     if (fromResult)
-      addMember(group, pad.getSource(), dim, map);
+      addOperand(group, pad.getSourceMutable(), dim, map);
     else if (from == pad.getSource())
       addMember(group, pad.getResult(), dim, map);
     else
@@ -453,7 +461,7 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
       sizes.push_back(source[index]);
     for (auto [j, index] : llvm::enumerate(indices))
       if (source[index] != 1 && othersAreUnit(sizes, j)) {
-        addMember(group, collapse.getSrc(), index, map);
+        addOperand(group, collapse.getSrcMutable(), index, map);
         return;
       }
     block(group, op, llvm::formatv("{0} merges the channels with other "
@@ -489,7 +497,7 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
       for (int64_t index : indices)
         sizes.push_back(result[index]);
       if (othersAreUnit(sizes, it - indices.begin())) {
-        addMember(group, expand.getSrc(), g, map);
+        addOperand(group, expand.getSrcMutable(), g, map);
         return;
       }
     }
@@ -564,8 +572,8 @@ const ConstantZeros *SparsityFoldStructuredPass::getConstantZeros(
 
 bool SparsityFoldStructuredPass::isZeroSlice(Value value, int64_t dim,
                                              int64_t index) {
-  if (value.getDefiningOp<arith::ConstantOp>()) {
-    const ConstantZeros *zeros = getConstantZeros(value);
+  if (arith::ConstantOp constant = getConstant(value)) {
+    const ConstantZeros *zeros = getConstantZeros(constant);
     return zeros && llvm::binary_search(zeros->zeroSlices[dim], index);
   }
   if (value.getDefiningOp<tensor::EmptyOp>())
@@ -843,7 +851,7 @@ static bool isConstantBroadcast(Operation *op) {
   if (!linalgOp || linalgOp.getNumDpsInputs() != 1 ||
       linalgOp.getNumDpsInits() != 1 || op->getNumRegions() != 1 ||
       linalgOp.getNumReductionLoops() != 0 ||
-      !linalgOp.getDpsInputOperand(0)->get().getDefiningOp<arith::ConstantOp>())
+      !getConstant(linalgOp.getDpsInputOperand(0)->get()))
     return false;
   Block &body = op->getRegion(0).front();
   return body.getTerminator()->getNumOperands() == 1 &&
@@ -873,7 +881,7 @@ SparsityFoldStructuredPass::checkFoldableInit(linalg::LinalgOp op) {
   AffineMap inMap =
       broadcast.getMatchingIndexingMap(broadcast.getDpsInputOperand(0));
   for (OpOperand *input : op.getDpsInputOperands()) {
-    if (!input->get().getDefiningOp<arith::ConstantOp>())
+    if (!getConstant(input->get()))
       continue;
     AffineMap weightMap = op.getMatchingIndexingMap(input);
     for (AffineExpr expr : weightMap.getResults()) {
@@ -898,7 +906,7 @@ void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
   // delta[o] += value * sum of W over the slice `index` along `weightDim`,
   // for every output coordinate o of W (its parallel dimensions).
   OpOperand &weight = op->getOpOperand(weightOperand);
-  auto constant = weight.get().getDefiningOp<arith::ConstantOp>();
+  auto constant = getConstant(weight.get());
   std::optional<Payload> payload = Payload::read(constant.getValue());
   ArrayRef<int64_t> wShape =
       cast<RankedTensorType>(constant.getType()).getShape();
@@ -963,7 +971,7 @@ void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
   // A constant broadcast: add delta to the bias, element by element.
   auto broadcast = cast<linalg::LinalgOp>(init);
   OpOperand *biasOperand = broadcast.getDpsInputOperand(0);
-  auto biasConstant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
+  arith::ConstantOp biasConstant = getConstant(biasOperand->get());
   ArrayRef<int64_t> bShape =
       cast<RankedTensorType>(biasConstant.getType()).getShape();
   AffineMap outMap =
@@ -1004,7 +1012,7 @@ void SparsityFoldStructuredPass::decide(Group &group) {
   // Candidates: channels a producer's filters or a consumer's weights zero.
   auto markCandidates = [&](linalg::LinalgOp op, unsigned loop) {
     for (OpOperand *input : op.getDpsInputOperands()) {
-      if (!input->get().getDefiningOp<arith::ConstantOp>())
+      if (!getConstant(input->get()))
         continue;
       int64_t k = findLoop(op.getMatchingIndexingMap(input), loop);
       if (k < 0)
@@ -1076,7 +1084,7 @@ void SparsityFoldStructuredPass::decide(Group &group) {
       OpOperand *activation = nullptr, *weight = nullptr;
       int64_t weightDim = -1, activationDim = -1;
       for (auto [operand, k] : operands) {
-        if (operand->get().getDefiningOp<arith::ConstantOp>()) {
+        if (getConstant(operand->get())) {
           weight = operand;
           weightDim = k;
         } else {
@@ -1225,7 +1233,7 @@ Value SparsityFoldStructuredPass::materializeLeaf(OpBuilder &builder,
   if (old.getDefiningOp<tensor::EmptyOp>())
     return tensor::EmptyOp::create(builder, loc, newShape,
                                    type.getElementType());
-  auto constant = old.getDefiningOp<arith::ConstantOp>();
+  arith::ConstantOp constant = getConstant(old);
   std::optional<Payload> payload = Payload::read(constant.getValue());
   auto deltaIt = biasDelta.find(&operand);
   const std::vector<double> *delta =
@@ -1335,16 +1343,22 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
   for (Operation *op : llvm::reverse(replaced)) {
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp())
-        if (isa<arith::ConstantOp, tensor::EmptyOp>(def))
+        if (isa<arith::ConstantOp, tensor::EmptyOp, AnnotateOp>(def))
           leaves.push_back(def);
     op->erase();
   }
-  for (Operation *leaf : leaves)
-    if (leaf->use_empty()) {
-      leaf->erase();
-      leaves.erase(std::remove(leaves.begin(), leaves.end(), leaf),
-                   leaves.end());
-    }
+  // The leaves (and the annotations in front of them) no use needs any more.
+  while (!leaves.empty()) {
+    Operation *leaf = leaves.pop_back_val();
+    if (!leaf->use_empty())
+      continue;
+    for (Value operand : leaf->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        leaves.push_back(def);
+    leaf->erase();
+    leaves.erase(std::remove(leaves.begin(), leaves.end(), leaf),
+                 leaves.end());
+  }
   return success();
 }
 
