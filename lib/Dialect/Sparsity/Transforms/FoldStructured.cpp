@@ -207,11 +207,19 @@ static int64_t findLoop(AffineMap map, unsigned loop) {
   return found;
 }
 
-/// A name for `op` in remarks: its layer name, else its op name.
+/// A name for `op` in remarks: the name of its location (an ONNX node name),
+/// else its op name.
 static std::string describe(Operation *op) {
-  std::string name = getLayerName(op->getLoc());
+  std::string name;
+  op->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
   if (name.empty())
-    return "'" + op->getName().getStringRef().str() + "'";
+    name = op->getName().getStringRef().str();
   return "'" + name + "'";
 }
 
@@ -456,6 +464,12 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
       return;
     }
     const ReassociationIndices &indices = groupsOf[dim];
+    // Reached forward already: the source is a member.
+    for (int64_t index : indices) {
+      auto it = memberOf.find({collapse.getSrc(), index});
+      if (it != memberOf.end() && it->second.first == currentGroup)
+        return;
+    }
     SmallVector<int64_t> sizes;
     for (int64_t index : indices)
       sizes.push_back(source[index]);
@@ -716,14 +730,18 @@ SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
     return result;
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
+    // Slice m of the result lies in slice (m / inner) % size_j of the source
+    // along each dimension j of the group (inner: the sizes after j).
     ArrayRef<int64_t> source = collapse.getSrcType().getShape();
     ReassociationIndices indices = collapse.getReassociationIndices()[dim];
-    SmallVector<int64_t> sizes;
-    for (int64_t index : indices)
-      sizes.push_back(source[index]);
-    for (auto [j, index] : llvm::enumerate(indices))
-      if (othersAreUnit(sizes, j) && source[index] == size)
-        return sliceConstants(collapse.getSrc(), index);
+    int64_t inner = 1;
+    for (int64_t index : llvm::reverse(indices)) {
+      const SliceConstants &along = sliceConstants(collapse.getSrc(), index);
+      for (int64_t m = 0; m < size; ++m)
+        if (!result[m])
+          result[m] = along[(m / inner) % source[index]];
+      inner *= source[index];
+    }
     return result;
   }
   auto op = dyn_cast<linalg::LinalgOp>(def);
@@ -1083,18 +1101,20 @@ void SparsityFoldStructuredPass::decide(Group &group) {
       // bias.
       OpOperand *activation = nullptr, *weight = nullptr;
       int64_t weightDim = -1, activationDim = -1;
+      std::optional<double> value;
       for (auto [operand, k] : operands) {
         if (getConstant(operand->get())) {
           weight = operand;
           weightDim = k;
-        } else {
+          continue;
+        }
+        std::optional<double> v = sliceConstants(operand->get(), k)[i];
+        if (!activation || (v && !value)) {
           activation = operand;
           activationDim = k;
+          value = v;
         }
       }
-      std::optional<double> value;
-      if (activation)
-        value = sliceConstants(activation->get(), activationDim)[i];
       if (!value) {
         // Name the reason: a constant channel turned non-constant by a pad.
         Value source = activation ? activation->get() : Value();
