@@ -294,7 +294,7 @@ private:
   void decide(Group &group);
   std::string checkFoldableInit(linalg::LinalgOp op);
   void addContribution(linalg::LinalgOp op, unsigned weightOperand,
-                       int64_t weightDim, int64_t index, double value);
+                       int64_t weightDim, ArrayRef<double> factors);
 
   // Rewriting.
   LogicalResult rewrite(func::FuncOp function);
@@ -920,9 +920,10 @@ SparsityFoldStructuredPass::checkFoldableInit(linalg::LinalgOp op) {
 void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
                                                  unsigned weightOperand,
                                                  int64_t weightDim,
-                                                 int64_t index, double value) {
-  // delta[o] += value * sum of W over the slice `index` along `weightDim`,
-  // for every output coordinate o of W (its parallel dimensions).
+                                                 ArrayRef<double> factors) {
+  // delta[o] += factors[i] * W[..., i, ...] (i along `weightDim`) summed over
+  // the reduction dimensions, for every output coordinate o of W (its
+  // parallel dimensions): one pass over W for all removed channels.
   OpOperand &weight = op->getOpOperand(weightOperand);
   auto constant = getConstant(weight.get());
   std::optional<Payload> payload = Payload::read(constant.getValue());
@@ -958,6 +959,12 @@ void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
   std::vector<double> delta(deltaSize, 0.0);
   SmallVector<int64_t> wStrides = getStrides(wShape);
   int64_t rank = wShape.size();
+  // Per weight dim: its stride in the delta, or -1.
+  SmallVector<int64_t> deltaStride(rank, -1);
+  for (int64_t d = 0; d < rank; ++d)
+    if (toResult[d] >= 0)
+      deltaStride[d] =
+          deltaStrides[llvm::find(dims, toResult[d]) - dims.begin()];
   SmallVector<int64_t> idx(rank, 0);
   for (int64_t e = 0; e < payload->numElements; ++e) {
     int64_t rem = e;
@@ -965,14 +972,14 @@ void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
       idx[d] = rem / wStrides[d];
       rem %= wStrides[d];
     }
-    if (idx[weightDim] != index)
+    double factor = factors[idx[weightDim]];
+    if (factor == 0.0)
       continue;
     int64_t flat = 0;
     for (int64_t d = 0; d < rank; ++d)
-      if (toResult[d] >= 0)
-        flat += idx[d] * deltaStrides[llvm::find(dims, toResult[d]) -
-                                      dims.begin()];
-    delta[flat] += value * payload->get(e);
+      if (deltaStride[d] >= 0)
+        flat += idx[d] * deltaStride[d];
+    delta[flat] += factor * payload->get(e);
   }
 
   Operation *init = getSingleUseInit(op);
@@ -1170,7 +1177,11 @@ void SparsityFoldStructuredPass::decide(Group &group) {
   for (int64_t c = 0; c < channels; ++c)
     if (!keep.test(c))
       group.removed.set(c);
-  // Only the contributions of removed channels are folded.
+  // Only the contributions of removed channels are folded, one pass over
+  // each reader's weight.
+  llvm::MapVector<std::tuple<Operation *, unsigned, int64_t>,
+                  std::vector<double>>
+      factors;
   for (const Fold &fold : folds) {
     ChannelMap map;
     for (const Leaf &l : group.leaves)
@@ -1178,9 +1189,18 @@ void SparsityFoldStructuredPass::decide(Group &group) {
         map = l.map;
     if (map.channels == 0 || !group.removed.test(map.channelOf(fold.index)))
       continue;
-    addContribution(fold.op, fold.weight, fold.weightDim, fold.index,
-                    fold.value);
+    std::vector<double> &f =
+        factors[{fold.op, fold.weight, fold.weightDim}];
+    if (f.empty())
+      f.assign(cast<RankedTensorType>(
+                   fold.op->getOperand(fold.weight).getType())
+                   .getDimSize(fold.weightDim),
+               0.0);
+    f[fold.index] = fold.value;
   }
+  for (auto &[key, f] : factors)
+    addContribution(cast<linalg::LinalgOp>(std::get<0>(key)), std::get<1>(key),
+                    std::get<2>(key), f);
 }
 
 //===----------------------------------------------------------------------===//
