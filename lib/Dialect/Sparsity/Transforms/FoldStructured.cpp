@@ -12,6 +12,7 @@
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,14 +43,24 @@ using namespace mlir::sparsity;
 namespace {
 
 /// Where an index along a tensor dimension lies in its group's channels:
-/// index `i` is channel `(i / inner) % channels` (a flatten puts `inner`
-/// consecutive elements of one channel side by side).
+/// index `i` is channel `((i + shift) / inner) % channels` (a flatten puts
+/// `inner` consecutive elements of one channel side by side; a slice or a
+/// concat moves the indices by `shift`, kept in [0, inner * channels)).
 struct ChannelMap {
   int64_t inner = 1;
   int64_t channels = 0;
-  int64_t channelOf(int64_t i) const { return (i / inner) % channels; }
+  int64_t shift = 0;
+  int64_t channelOf(int64_t i) const {
+    return ((i + shift) / inner) % channels;
+  }
+  /// The map of a tensor whose index `j` is index `j + offset` here.
+  ChannelMap moved(int64_t offset) const {
+    int64_t period = inner * channels;
+    return {inner, channels, (((shift + offset) % period) + period) % period};
+  }
   bool operator==(const ChannelMap &other) const {
-    return inner == other.inner && channels == other.channels;
+    return inner == other.inner && channels == other.channels &&
+           shift == other.shift;
   }
 };
 
@@ -242,8 +253,19 @@ static arith::ConstantOp getConstant(Value value) {
   return value.getDefiningOp<arith::ConstantOp>();
 }
 
+/// A `linalg.fill` of a constant scalar into a `tensor.empty`.
+static linalg::FillOp getConstantFill(Value value) {
+  auto fill = value.getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant()) ||
+      !fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+    return {};
+  return fill;
+}
+
+/// Values rebuilt per use: constants, `tensor.empty` and constant fills.
 static bool isLeafDef(Value value) {
-  return getConstant(value) || value.getDefiningOp<tensor::EmptyOp>();
+  return getConstant(value) || value.getDefiningOp<tensor::EmptyOp>() ||
+         getConstantFill(value);
 }
 
 /// Returns the static shape of `value` if it is a statically shaped tensor.
@@ -254,24 +276,36 @@ static std::optional<ArrayRef<int64_t>> getStaticShape(Value value) {
   return type.getShape();
 }
 
-/// For a reshape group of `sizes` and one position `j` in it: true when every
-/// other size is 1.
-static bool othersAreUnit(ArrayRef<int64_t> sizes, int64_t j) {
-  for (auto [k, size] : llvm::enumerate(sizes))
-    if (static_cast<int64_t>(k) != j && size != 1)
-      return false;
-  return true;
+/// For a reshape group `indices` of the dimensions of `shape`: true when
+/// every dimension of the group but `dim` has size 1.
+static bool othersAreUnit(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices,
+                          int64_t dim) {
+  return llvm::all_of(indices, [&](int64_t index) {
+    return index == dim || shape[index] == 1;
+  });
+}
+
+/// The dimension of the group `indices` that holds all its elements (every
+/// other one has size 1), or -1.
+static int64_t getSoleDim(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices) {
+  for (int64_t index : indices)
+    if (shape[index] != 1)
+      return othersAreUnit(shape, indices, index) ? index : -1;
+  return -1;
 }
 
 /// The constant value of every slice of a tensor along one dimension.
 using SliceConstants = SmallVector<std::optional<double>>;
 
-struct SparsityFoldStructuredPass
-    : public sparsity::impl::SparsityFoldStructuredPassBase<
-          SparsityFoldStructuredPass> {
-  void runOnOperation() override;
+} // namespace
 
-private:
+/// The plan: groups, decisions and what the rewrite changes.
+struct mlir::sparsity::StructuredFold::Impl {
+  explicit Impl(const OpSparsityAnalysis &analysis);
+
+  void emitRemarks(Operation *root);
+  int64_t getRemovedWeights(const LayerInfo &layer) const;
+
   // Forming groups.
   void formGroup(Member seed);
   void addOperand(Group &group, OpOperand &operand, int64_t dim,
@@ -282,6 +316,7 @@ private:
   void linkLinalg(Group &group, linalg::LinalgOp op, AffineMap map,
                   int64_t pos, ChannelMap channelMap);
   void block(Group &group, Operation *op, const Twine &why);
+  bool growGroup(Group &group, int64_t channels);
 
   // Values.
   const SliceConstants &sliceConstants(Value value, int64_t dim);
@@ -322,14 +357,15 @@ private:
     std::vector<double> values;
   };
   DenseMap<Operation *, FillBias> fillBias;
+  int64_t removedChannels = 0;
+  int64_t changedGroups = 0;
 };
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Groups
 //===----------------------------------------------------------------------===//
 
-void SparsityFoldStructuredPass::block(Group &group, Operation *op,
+void StructuredFold::Impl::block(Group &group, Operation *op,
                                        const Twine &why) {
   if (group.blockedAt)
     return;
@@ -337,7 +373,29 @@ void SparsityFoldStructuredPass::block(Group &group, Operation *op,
   group.blockedWhy = why.str();
 }
 
-void SparsityFoldStructuredPass::addOperand(Group &group, OpOperand &operand,
+bool StructuredFold::Impl::growGroup(Group &group, int64_t channels) {
+  // Only maps that never wrap around keep their meaning with more channels.
+  auto wraps = [&](Value value, int64_t dim, const ChannelMap &map) {
+    int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(dim);
+    return (size - 1 + map.shift) / map.inner >= map.channels;
+  };
+  for (const Member &m : group.members)
+    if (wraps(m.value, m.dim, m.map))
+      return false;
+  for (const Leaf &l : group.leaves)
+    if (wraps(l.operand->get(), l.dim, l.map))
+      return false;
+  group.channels = channels;
+  for (Member &m : group.members) {
+    m.map.channels = channels;
+    memberOf[{m.value, m.dim}].second = m.map;
+  }
+  for (Leaf &l : group.leaves)
+    l.map.channels = channels;
+  return true;
+}
+
+void StructuredFold::Impl::addOperand(Group &group, OpOperand &operand,
                                             int64_t dim, ChannelMap map) {
   if (isLeafDef(operand.get())) {
     group.leaves.push_back({&operand, dim, map});
@@ -346,7 +404,7 @@ void SparsityFoldStructuredPass::addOperand(Group &group, OpOperand &operand,
   addMember(group, operand.get(), dim, map);
 }
 
-void SparsityFoldStructuredPass::addMember(Group &group, Value value,
+void StructuredFold::Impl::addMember(Group &group, Value value,
                                            int64_t dim, ChannelMap map) {
   auto key = std::make_pair(value, dim);
   auto it = memberOf.find(key);
@@ -369,7 +427,7 @@ void SparsityFoldStructuredPass::addMember(Group &group, Value value,
   group.members.push_back({value, dim, map});
 }
 
-void SparsityFoldStructuredPass::linkLinalg(Group &group, linalg::LinalgOp op,
+void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
                                             AffineMap map, int64_t pos,
                                             ChannelMap channelMap) {
   auto expr = dyn_cast<AffineDimExpr>(map.getResult(pos));
@@ -420,7 +478,7 @@ void SparsityFoldStructuredPass::linkLinalg(Group &group, linalg::LinalgOp op,
   }
 }
 
-void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
+void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
                                        int64_t dim, ChannelMap map) {
   bool fromResult = from.getDefiningOp() == op;
   if (isa<AnnotateOp, tensor::CastOp>(op)) {
@@ -440,10 +498,8 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
     }
     if (fromResult)
       addOperand(group, pad.getSourceMutable(), dim, map);
-    else if (from == pad.getSource())
-      addMember(group, pad.getResult(), dim, map);
     else
-      block(group, op, "a channel tensor is the padding value of a pad");
+      addMember(group, pad.getResult(), dim, map);
     return;
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
@@ -458,8 +514,20 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
         int64_t inner = 1;
         for (auto rest = std::next(it); rest != indices.end(); ++rest)
           inner *= source[*rest];
+        // Index m of the result is index (m / inner) % size of the source;
+        // the modulo drops out when no dimension before this one counts.
+        bool outermost = llvm::all_of(
+            llvm::make_range(indices.begin(), it),
+            [&](int64_t before) { return source[before] == 1; });
+        if (!outermost && source[dim] % (map.inner * map.channels) != 0) {
+          block(group, op,
+                llvm::formatv("{0} merges a slice of the channels with other "
+                              "dimensions",
+                              describe(op)));
+          return;
+        }
         addMember(group, collapse.getResult(), g,
-                  {map.inner * inner, map.channels});
+                  {map.inner * inner, map.channels, map.shift * inner});
       }
       return;
     }
@@ -470,14 +538,10 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
       if (it != memberOf.end() && it->second.first == currentGroup)
         return;
     }
-    SmallVector<int64_t> sizes;
-    for (int64_t index : indices)
-      sizes.push_back(source[index]);
-    for (auto [j, index] : llvm::enumerate(indices))
-      if (source[index] != 1 && othersAreUnit(sizes, j)) {
-        addOperand(group, collapse.getSrcMutable(), index, map);
-        return;
-      }
+    if (int64_t index = getSoleDim(source, indices); index >= 0) {
+      addOperand(group, collapse.getSrcMutable(), index, map);
+      return;
+    }
     block(group, op, llvm::formatv("{0} merges the channels with other "
                                    "dimensions, seen from its result",
                                    describe(op)));
@@ -488,36 +552,88 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
     SmallVector<ReassociationIndices> groupsOf =
         expand.getReassociationIndices();
     if (!fromResult) {
-      const ReassociationIndices &indices = groupsOf[dim];
-      SmallVector<int64_t> sizes;
-      for (int64_t index : indices)
-        sizes.push_back(result[index]);
-      for (auto [j, index] : llvm::enumerate(indices))
-        if (result[index] != 1 && othersAreUnit(sizes, j)) {
-          addMember(group, expand.getResult(), index, map);
-          return;
-        }
+      if (int64_t index = getSoleDim(result, groupsOf[dim]); index >= 0) {
+        addMember(group, expand.getResult(), index, map);
+        return;
+      }
       block(group, op,
             llvm::formatv("{0} splits the channel dimension (attention "
                           "heads are not folded yet)",
                           describe(op)));
       return;
     }
-    for (auto [g, indices] : llvm::enumerate(groupsOf)) {
-      auto it = llvm::find(indices, dim);
-      if (it == indices.end())
-        continue;
-      SmallVector<int64_t> sizes;
-      for (int64_t index : indices)
-        sizes.push_back(result[index]);
-      if (othersAreUnit(sizes, it - indices.begin())) {
+    for (auto [g, indices] : llvm::enumerate(groupsOf))
+      if (llvm::is_contained(indices, dim) &&
+          othersAreUnit(result, indices, dim)) {
         addOperand(group, expand.getSrcMutable(), g, map);
         return;
       }
-    }
     block(group, op, llvm::formatv("{0} splits the channel dimension (attention "
                                    "heads are not folded yet)",
                                    describe(op)));
+    return;
+  }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    // Input k holds indices [o_k, o_k + size_k) of the result.
+    if (static_cast<int64_t>(concat.getDim()) != dim) {
+      // Concatenated along another dimension: the same channels everywhere.
+      if (fromResult)
+        for (OpOperand &input : op->getOpOperands())
+          addOperand(group, input, dim, map);
+      else
+        addMember(group, concat.getResult(), dim, map);
+      return;
+    }
+    SmallVector<int64_t> offsets;
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      offsets.push_back(offset);
+      offset += cast<RankedTensorType>(input.getType()).getDimSize(dim);
+    }
+    ChannelMap resultMap = map;
+    if (!fromResult)
+      for (OpOperand &input : op->getOpOperands())
+        if (input.get() == from) {
+          int64_t k = input.getOperandNumber();
+          int64_t sizeK = cast<RankedTensorType>(from.getType()).getDimSize(dim);
+          int64_t sizeR = concat.getResultType().getDimSize(dim);
+          // The group's channels are exactly this input's: they become the
+          // input's part of the result's, the other inputs bring new ones.
+          bool fresh = llvm::all_of(concat.getInputs(), [&](Value other) {
+            return other == from
+                       ? llvm::count(concat.getInputs(), from) == 1
+                       : !memberOf.count({other, dim});
+          });
+          if (fresh && map == ChannelMap{1, sizeK, 0} &&
+              group.channels == sizeK && growGroup(group, sizeR))
+            resultMap = ChannelMap{1, sizeR, 0}.moved(-offsets[k]);
+          else
+            resultMap = map.moved(-offsets[k]);
+          break;
+        }
+    addMember(group, concat.getResult(), dim, resultMap);
+    for (OpOperand &input : op->getOpOperands())
+      addOperand(group, input, dim,
+                 resultMap.moved(offsets[input.getOperandNumber()]));
+    return;
+  }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    ArrayRef<int64_t> strides = slice.getStaticStrides();
+    if (ShapedType::isDynamicShape(offsets) ||
+        ShapedType::isDynamicShape(slice.getStaticSizes()) ||
+        llvm::any_of(strides, [](int64_t s) { return s != 1; }) ||
+        slice.getSourceType().getRank() != slice.getResultType().getRank()) {
+      block(group, op, llvm::formatv("{0} is not a static, unit-stride slice "
+                                     "of the same rank",
+                                     describe(op)));
+      return;
+    }
+    if (fromResult)
+      addOperand(group, slice.getSourceMutable(), dim,
+                 map.moved(-offsets[dim]));
+    else
+      addMember(group, slice.getResult(), dim, map.moved(offsets[dim]));
     return;
   }
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
@@ -544,22 +660,23 @@ void SparsityFoldStructuredPass::visit(Group &group, Operation *op, Value from,
                       op->getName().getStringRef()));
 }
 
-void SparsityFoldStructuredPass::formGroup(Member seed) {
+void StructuredFold::Impl::formGroup(Member seed) {
   groups.emplace_back();
   currentGroup = groups.size() - 1;
   Group &group = groups.back();
   group.channels = seed.map.channels;
   addMember(group, seed.value, seed.dim, seed.map);
   for (size_t next = 0; next < group.members.size(); ++next) {
-    Member member = group.members[next];
-    Value value = member.value;
+    // Copies: visiting may grow the group (and its maps) and add members.
+    Value value = group.members[next].value;
+    int64_t dim = group.members[next].dim;
     if (Operation *def = value.getDefiningOp())
-      visit(group, def, value, member.dim, member.map);
+      visit(group, def, value, dim, group.members[next].map);
     else
       block(group, value.getParentBlock()->getParentOp(),
             "the channels come from a function argument");
     for (OpOperand &use : llvm::make_early_inc_range(value.getUses()))
-      visit(group, use.getOwner(), value, member.dim, member.map);
+      visit(group, use.getOwner(), value, dim, group.members[next].map);
   }
 }
 
@@ -567,7 +684,7 @@ void SparsityFoldStructuredPass::formGroup(Member seed) {
 // Values
 //===----------------------------------------------------------------------===//
 
-const ConstantZeros *SparsityFoldStructuredPass::getConstantZeros(
+const ConstantZeros *StructuredFold::Impl::getConstantZeros(
     Value constant) {
   auto it = zerosCache.find(constant);
   if (it == zerosCache.end()) {
@@ -584,7 +701,7 @@ const ConstantZeros *SparsityFoldStructuredPass::getConstantZeros(
   return it->second ? &*it->second : nullptr;
 }
 
-bool SparsityFoldStructuredPass::isZeroSlice(Value value, int64_t dim,
+bool StructuredFold::Impl::isZeroSlice(Value value, int64_t dim,
                                              int64_t index) {
   if (arith::ConstantOp constant = getConstant(value)) {
     const ConstantZeros *zeros = getConstantZeros(constant);
@@ -596,7 +713,7 @@ bool SparsityFoldStructuredPass::isZeroSlice(Value value, int64_t dim,
   return c && *c == 0.0;
 }
 
-std::optional<double> SparsityFoldStructuredPass::getScalar(Value value) {
+std::optional<double> StructuredFold::Impl::getScalar(Value value) {
   Attribute attr;
   if (!isa<ShapedType>(value.getType())) {
     if (matchPattern(value, m_Constant(&attr))) {
@@ -627,7 +744,7 @@ std::optional<double> SparsityFoldStructuredPass::getScalar(Value value) {
 }
 
 const SliceConstants &
-SparsityFoldStructuredPass::sliceConstants(Value value, int64_t dim) {
+StructuredFold::Impl::sliceConstants(Value value, int64_t dim) {
   auto key = std::make_pair(value.getAsOpaquePointer(), dim);
   auto it = constantsCache.find(key);
   if (it != constantsCache.end())
@@ -660,7 +777,7 @@ static std::optional<double> fromAttr(Attribute attr) {
   return std::nullopt;
 }
 
-SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
+SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
                                                                  int64_t dim) {
   std::optional<ArrayRef<int64_t>> shape = getStaticShape(value);
   if (!shape)
@@ -699,6 +816,30 @@ SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
   }
   if (isa<AnnotateOp, tensor::CastOp>(def))
     return sliceConstants(def->getOperand(0), dim);
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    if (ShapedType::isDynamicShape(offsets) ||
+        slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+        llvm::any_of(slice.getStaticStrides(),
+                     [](int64_t stride) { return stride != 1; }))
+      return result;
+    const SliceConstants &source = sliceConstants(slice.getSource(), dim);
+    for (int64_t c = 0; c < size; ++c)
+      result[c] = source[c + offsets[dim]];
+    return result;
+  }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(def)) {
+    if (static_cast<int64_t>(concat.getDim()) != dim)
+      return result;
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      const SliceConstants &part = sliceConstants(input, dim);
+      for (auto [i, value] : llvm::enumerate(part))
+        result[offset + i] = value;
+      offset += part.size();
+    }
+    return result;
+  }
   if (auto pad = dyn_cast<tensor::PadOp>(def)) {
     ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
     if (ShapedType::isDynamicShape(low) || ShapedType::isDynamicShape(high) ||
@@ -717,16 +858,10 @@ SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
     ArrayRef<int64_t> shapeOut = expand.getResultType().getShape();
-    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices())) {
-      auto it = llvm::find(indices, dim);
-      if (it == indices.end())
-        continue;
-      SmallVector<int64_t> sizes;
-      for (int64_t index : indices)
-        sizes.push_back(shapeOut[index]);
-      if (othersAreUnit(sizes, it - indices.begin()))
+    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices()))
+      if (llvm::is_contained(indices, dim) &&
+          othersAreUnit(shapeOut, indices, dim))
         return sliceConstants(expand.getSrc(), g);
-    }
     return result;
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
@@ -804,7 +939,15 @@ SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
     else
       view.scalar = getScalar(operand.get());
   }
-  bool hasReduction = op.getNumReductionLoops() > 0;
+  // A reduction over other dimensions folds its payload once per reduced
+  // element (sum: n * k; max: k), up to a bound.
+  int64_t reduced = 1;
+  for (auto [range, type] : llvm::zip(op.getStaticLoopRanges(),
+                                      op.getIteratorTypesArray()))
+    if (isReduction(type))
+      reduced = ShapedType::isDynamic(range) ? -1 : reduced * range;
+  if (reduced < 0 || reduced > (1 << 16))
+    return result;
   std::map<SmallVector<std::optional<double>>, std::optional<double>> cache;
   Block &body = op->getRegion(0).front();
   for (int64_t c = 0; c < size; ++c) {
@@ -826,22 +969,21 @@ SliceConstants SparsityFoldStructuredPass::computeSliceConstants(Value value,
       for (auto [view, v] : llvm::zip(views, key))
         args.push_back(toAttr(view.elementType, v));
       args.resize(body.getNumArguments());
-      SmallVector<Attribute> out = evaluatePayload(op, args);
-      std::optional<double> first =
-          resultNumber < out.size() ? fromAttr(out[resultNumber])
-                                    : std::nullopt;
-      // A reduction must be stable when fed its own result (max: yes,
-      // sum: only for zero).
-      if (first && hasReduction) {
+      std::optional<double> value;
+      for (int64_t step = 0; step < reduced; ++step) {
+        SmallVector<Attribute> out = evaluatePayload(op, args);
+        std::optional<double> next = resultNumber < out.size()
+                                         ? fromAttr(out[resultNumber])
+                                         : std::nullopt;
+        if (!next || (step > 0 && value && *next == *value)) {
+          // Unknown, or a fixed point (max of a constant): done.
+          value = next;
+          break;
+        }
+        value = next;
         args[init->getOperandNumber()] = out[resultNumber];
-        SmallVector<Attribute> again = evaluatePayload(op, args);
-        std::optional<double> second =
-            resultNumber < again.size() ? fromAttr(again[resultNumber])
-                                        : std::nullopt;
-        if (!second || *second != *first)
-          first = std::nullopt;
       }
-      it->second = first;
+      it->second = value;
     }
     result[c] = it->second;
   }
@@ -879,7 +1021,7 @@ static bool isConstantBroadcast(Operation *op) {
 }
 
 std::string
-SparsityFoldStructuredPass::checkFoldableInit(linalg::LinalgOp op) {
+StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
   if (!isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType())))
     return "its element type is not a float";
   Operation *init = getSingleUseInit(op);
@@ -917,7 +1059,7 @@ SparsityFoldStructuredPass::checkFoldableInit(linalg::LinalgOp op) {
   return "";
 }
 
-void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
+void StructuredFold::Impl::addContribution(linalg::LinalgOp op,
                                                  unsigned weightOperand,
                                                  int64_t weightDim,
                                                  ArrayRef<double> factors) {
@@ -1030,7 +1172,7 @@ void SparsityFoldStructuredPass::addContribution(linalg::LinalgOp op,
   }
 }
 
-void SparsityFoldStructuredPass::decide(Group &group) {
+void StructuredFold::Impl::decide(Group &group) {
   int64_t channels = group.channels;
   group.removed.resize(channels);
   group.candidate.resize(channels);
@@ -1170,13 +1312,27 @@ void SparsityFoldStructuredPass::decide(Group &group) {
   }
   if (group.consumers.empty())
     keep.set();
-  // No tensor may become empty.
-  if (keep.none() && channels > 0) {
-    keepFor(0, "one channel is kept so that no tensor becomes empty");
-  }
   for (int64_t c = 0; c < channels; ++c)
     if (!keep.test(c))
       group.removed.set(c);
+  // No tensor of the group may lose all its indices (a concat input, a
+  // slice): it keeps the channel of its first index.
+  auto keepOneOf = [&](Value value, int64_t dim, const ChannelMap &map) {
+    int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(dim);
+    for (int64_t i = 0; i < size; ++i)
+      if (!group.removed.test(map.channelOf(i)))
+        return;
+    int64_t c = map.channelOf(0);
+    group.removed.reset(c);
+    group.keptWhy["one channel is kept so that no tensor becomes empty"]
+        .push_back(c);
+  };
+  for (const Member &m : group.members)
+    keepOneOf(m.value, m.dim, m.map);
+  for (const Leaf &l : group.leaves)
+    keepOneOf(l.operand->get(), l.dim, l.map);
+  for (auto &[why, list] : group.keptWhy)
+    llvm::sort(list);
   // Only the contributions of removed channels are folded, one pass over
   // each reader's weight.
   llvm::MapVector<std::tuple<Operation *, unsigned, int64_t>,
@@ -1260,7 +1416,7 @@ static Value createConstant(OpBuilder &builder, Location loc,
   return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
 }
 
-Value SparsityFoldStructuredPass::materializeLeaf(OpBuilder &builder,
+Value StructuredFold::Impl::materializeLeaf(OpBuilder &builder,
                                                   OpOperand &operand) {
   Value old = operand.get();
   auto type = cast<RankedTensorType>(old.getType());
@@ -1273,6 +1429,43 @@ Value SparsityFoldStructuredPass::materializeLeaf(OpBuilder &builder,
   if (old.getDefiningOp<tensor::EmptyOp>())
     return tensor::EmptyOp::create(builder, loc, newShape,
                                    type.getElementType());
+  if (linalg::FillOp fill = getConstantFill(old)) {
+    Value empty =
+        tensor::EmptyOp::create(builder, loc, newShape, type.getElementType());
+    auto biasIt = fillBias.find(fill);
+    if (biasIt == fillBias.end())
+      return linalg::FillOp::create(builder, loc, fill.getInputs()[0], empty)
+          .getResult(0);
+    // The fill becomes the broadcast of a bias that absorbs the removed
+    // channels' constant contribution.
+    const FillBias &bias = biasIt->second;
+    Type elementType = type.getElementType();
+    unsigned width = elementType.getIntOrFloatBitWidth() / 8;
+    SmallVector<int64_t> biasShape;
+    KeptLists biasKept;
+    for (int64_t r : bias.dims) {
+      biasShape.push_back(type.getShape()[r]);
+      biasKept.push_back(kept[r]);
+    }
+    std::vector<char> raw(bias.values.size() * width);
+    for (auto [i, v] : llvm::enumerate(bias.values))
+      writeFloat(cast<FloatType>(elementType), v, raw.data() + i * width);
+    std::optional<Payload> payload =
+        Payload::read(DenseElementsAttr::getFromRawBuffer(
+            RankedTensorType::get(biasShape, elementType), raw));
+    std::vector<char> bytes = sliceBytes(*payload, biasShape, biasKept, nullptr);
+    Value constant = createConstant(
+        builder, loc,
+        RankedTensorType::get(getKeptShape(biasShape, biasKept), elementType),
+        bytes, {});
+    SmallVector<int64_t> broadcastDims;
+    for (int64_t r = 0; r < type.getRank(); ++r)
+      if (!llvm::is_contained(bias.dims, r))
+        broadcastDims.push_back(r);
+    return linalg::BroadcastOp::create(builder, loc, constant, empty,
+                                       broadcastDims)
+        ->getResult(0);
+  }
   arith::ConstantOp constant = getConstant(old);
   std::optional<Payload> payload = Payload::read(constant.getValue());
   auto deltaIt = biasDelta.find(&operand);
@@ -1286,7 +1479,7 @@ Value SparsityFoldStructuredPass::materializeLeaf(OpBuilder &builder,
   return createConstant(builder, loc, newType, bytes, constant.getValue());
 }
 
-LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
+LogicalResult StructuredFold::Impl::rewrite(func::FuncOp function) {
   IRMapping mapping;
   SmallVector<Operation *> replaced;
   OpBuilder builder(function.getContext());
@@ -1300,14 +1493,17 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
   };
   for (Block &block : function.getBody()) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
+      auto leafChanges = [&](OpOperand &use) {
+        return isLeafDef(use.get()) &&
+               (keptOfLeaf.count(&use) || biasDelta.count(&use) ||
+                fillBias.count(use.get().getDefiningOp()));
+      };
       bool changes = llvm::any_of(op.getOpOperands(), [&](OpOperand &use) {
-        return mapping.contains(use.get()) || keptOfLeaf.count(&use) ||
-               biasDelta.count(&use);
+        return mapping.contains(use.get()) || leafChanges(use);
       });
       changes |= llvm::any_of(op.getResults(), [&](Value result) {
         return keptOfValue.count(result) > 0;
       });
-      changes |= fillBias.count(&op) > 0;
       if (!changes)
         continue;
       builder.setInsertionPoint(&op);
@@ -1319,50 +1515,9 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
                     mapping.lookupOrDefault(annotate.getSource()));
         continue;
       }
-      if (auto fill = dyn_cast<linalg::FillOp>(&op);
-          fill && fillBias.count(&op)) {
-        // The fill becomes the broadcast of a bias that absorbs the removed
-        // channels' constant contribution.
-        const FillBias &bias = fillBias[&op];
-        Value result = fill.getResult(0);
-        auto type = cast<RankedTensorType>(result.getType());
-        KeptLists kept(type.getRank());
-        if (auto it = keptOfValue.find(result); it != keptOfValue.end())
-          kept = it->second;
-        SmallVector<int64_t> biasShape;
-        KeptLists biasKept;
-        for (int64_t r : bias.dims) {
-          biasShape.push_back(type.getShape()[r]);
-          biasKept.push_back(kept[r]);
-        }
-        auto fullType = RankedTensorType::get(biasShape, type.getElementType());
-        std::vector<char> raw(bias.values.size() *
-                              (type.getElementTypeBitWidth() / 8));
-        for (auto [i, v] : llvm::enumerate(bias.values))
-          writeFloat(cast<FloatType>(type.getElementType()), v,
-                     raw.data() + i * (type.getElementTypeBitWidth() / 8));
-        std::optional<Payload> payload = Payload::read(
-            DenseElementsAttr::getFromRawBuffer(fullType, raw));
-        std::vector<char> bytes =
-            sliceBytes(*payload, biasShape, biasKept, nullptr);
-        auto biasType = RankedTensorType::get(
-            getKeptShape(biasShape, biasKept), type.getElementType());
-        Value constant =
-            createConstant(builder, op.getLoc(), biasType, bytes, {});
-        Value empty = materializeLeaf(builder, fill.getDpsInitsMutable()[0]);
-        SmallVector<int64_t> broadcastDims;
-        for (int64_t r = 0; r < type.getRank(); ++r)
-          if (!llvm::is_contained(bias.dims, r))
-            broadcastDims.push_back(r);
-        auto broadcast = linalg::BroadcastOp::create(
-            builder, op.getLoc(), constant, empty, broadcastDims);
-        mapping.map(result, broadcast->getResult(0));
-        continue;
-      }
       SmallVector<std::pair<unsigned, Value>> newLeaves;
       for (OpOperand &use : op.getOpOperands())
-        if (isLeafDef(use.get()) &&
-            (keptOfLeaf.count(&use) || biasDelta.count(&use)))
+        if (leafChanges(use))
           newLeaves.push_back(
               {use.getOperandNumber(), materializeLeaf(builder, use)});
       Operation *clone = builder.clone(op, mapping);
@@ -1373,6 +1528,26 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
         newResult.setType(newTypeOf(oldResult));
       if (auto expand = dyn_cast<tensor::ExpandShapeOp>(clone))
         expand.setStaticOutputShape(expand.getResultType().getShape());
+      if (auto slice = dyn_cast<tensor::ExtractSliceOp>(clone)) {
+        // The offset counts the kept source indices before it; the size is
+        // the result's.
+        auto oldSlice = cast<tensor::ExtractSliceOp>(op);
+        SmallVector<int64_t> offsets(oldSlice.getStaticOffsets());
+        const KeptLists *sourceKept = nullptr;
+        if (auto it = keptOfValue.find(oldSlice.getSource());
+            it != keptOfValue.end())
+          sourceKept = &it->second;
+        else if (auto it = keptOfLeaf.find(&oldSlice.getSourceMutable());
+                 it != keptOfLeaf.end())
+          sourceKept = &it->second;
+        for (size_t d = 0; sourceKept && d < sourceKept->size(); ++d) {
+          const SmallVector<int64_t> &list = (*sourceKept)[d];
+          if (!list.empty())
+            offsets[d] = llvm::lower_bound(list, offsets[d]) - list.begin();
+        }
+        slice.setStaticOffsets(offsets);
+        slice.setStaticSizes(slice.getResultType().getShape());
+      }
       mapping.map(op.getResults(), clone->getResults());
     }
   }
@@ -1383,7 +1558,8 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
   for (Operation *op : llvm::reverse(replaced)) {
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp())
-        if (isa<arith::ConstantOp, tensor::EmptyOp, AnnotateOp>(def))
+        if (isa<arith::ConstantOp, tensor::EmptyOp, AnnotateOp,
+                linalg::FillOp>(def))
           leaves.push_back(def);
     op->erase();
   }
@@ -1406,11 +1582,7 @@ LogicalResult SparsityFoldStructuredPass::rewrite(func::FuncOp function) {
 // The pass
 //===----------------------------------------------------------------------===//
 
-void SparsityFoldStructuredPass::runOnOperation() {
-  ModuleOp module = getOperation();
-  const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
-  int64_t macsBefore = analysis.getTotals().macs;
-
+StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis) {
   // Seeds: the output and input channels of every layer whose weight has
   // all-zero slices there.
   for (const LayerInfo &layer : analysis.getLayers()) {
@@ -1444,48 +1616,11 @@ void SparsityFoldStructuredPass::runOnOperation() {
   for (Group &group : groups)
     decide(group);
 
-  int64_t removedChannels = 0, changedGroups = 0;
-  for (Group &group : groups) {
-    Operation *anchor = group.producers.empty()
-                            ? (group.consumers.empty()
-                                   ? group.members.front().value.getDefiningOp()
-                                   : group.consumers.front().op.getOperation())
-                            : group.producers.front().first.getOperation();
-    if (!anchor)
-      anchor = module;
-    std::string names;
-    for (auto [op, loop] : group.producers)
-      names += (names.empty() ? "" : ", ") + describe(op);
-    if (names.empty())
-      names = describe(anchor);
-    if (group.blockedAt) {
-      if (group.candidate.any())
-        emitRemark(group.blockedAt->getLoc())
-            << "sparsity-fold-structured: channels of " << names
-            << " left alone: " << group.blockedWhy;
-      continue;
-    }
-    int64_t removed = group.removed.count();
-    if (removed == 0 && group.keptWhy.empty())
-      continue;
-    removedChannels += removed;
-    changedGroups += removed > 0;
-    InFlightDiagnostic remark = emitRemark(anchor->getLoc());
-    remark << "sparsity-fold-structured: group of " << names << " ("
-           << group.channels << " channels): removed " << removed;
-    if (removed) {
-      SmallVector<int64_t> list;
-      for (int c : group.removed.set_bits())
-        list.push_back(c);
-      remark << " " << formatChannels(list);
-    }
-    for (auto &[why, channels] : group.keptWhy)
-      remark << "; kept " << formatChannels(channels) << ": " << why;
-  }
-
   for (Group &group : groups) {
     if (group.blockedAt || group.removed.none())
       continue;
+    removedChannels += group.removed.count();
+    ++changedGroups;
     auto keptOf = [&](int64_t size, ChannelMap map) {
       SmallVector<int64_t> kept;
       for (int64_t i = 0; i < size; ++i)
@@ -1506,15 +1641,123 @@ void SparsityFoldStructuredPass::runOnOperation() {
       lists[l.dim] = keptOf(type.getDimSize(l.dim), l.map);
     }
   }
-  if (keptOfValue.empty() && keptOfLeaf.empty()) {
+}
+
+void StructuredFold::Impl::emitRemarks(Operation *root) {
+  for (Group &group : groups) {
+    Operation *anchor = group.producers.empty()
+                            ? (group.consumers.empty()
+                                   ? group.members.front().value.getDefiningOp()
+                                   : group.consumers.front().op.getOperation())
+                            : group.producers.front().first.getOperation();
+    if (!anchor)
+      anchor = root;
+    std::string names;
+    for (auto [op, loop] : group.producers)
+      names += (names.empty() ? "" : ", ") + describe(op);
+    if (names.empty())
+      names = describe(anchor);
+    if (group.blockedAt) {
+      if (group.candidate.any())
+        emitRemark(group.blockedAt->getLoc())
+            << "sparsity-fold-structured: channels of " << names
+            << " left alone: " << group.blockedWhy;
+      continue;
+    }
+    int64_t removed = group.removed.count();
+    if (removed == 0 && group.keptWhy.empty())
+      continue;
+    InFlightDiagnostic remark = emitRemark(anchor->getLoc());
+    remark << "sparsity-fold-structured: group of " << names << " ("
+           << group.channels << " channels): removed " << removed;
+    if (removed) {
+      SmallVector<int64_t> list;
+      for (int c : group.removed.set_bits())
+        list.push_back(c);
+      remark << " " << formatChannels(list);
+    }
+    for (auto &[why, channels] : group.keptWhy)
+      remark << "; kept " << formatChannels(channels) << ": " << why;
+  }
+}
+
+int64_t StructuredFold::Impl::getRemovedWeights(const LayerInfo &layer) const {
+  OpOperand &weight = layer.op->getOpOperand(layer.weightOperand);
+  auto type = cast<RankedTensorType>(weight.get().getType());
+  const KeptLists *kept = nullptr;
+  if (auto it = keptOfValue.find(weight.get()); it != keptOfValue.end())
+    kept = &it->second;
+  else if (auto it = keptOfLeaf.find(&weight); it != keptOfLeaf.end())
+    kept = &it->second;
+  if (!kept)
+    return 0;
+  int64_t after = 1;
+  for (int64_t size : getKeptShape(type.getShape(), *kept))
+    after *= size;
+  return type.getNumElements() - after;
+}
+
+//===----------------------------------------------------------------------===//
+// Public API
+//===----------------------------------------------------------------------===//
+
+StructuredFold::StructuredFold(const OpSparsityAnalysis &analysis)
+    : impl(std::make_unique<Impl>(analysis)) {}
+
+StructuredFold::~StructuredFold() = default;
+
+void StructuredFold::emitRemarks(Operation *root) const {
+  impl->emitRemarks(root);
+}
+
+int64_t StructuredFold::getRemovedChannels() const {
+  return impl->removedChannels;
+}
+
+int64_t StructuredFold::getChangedGroups() const {
+  return impl->changedGroups;
+}
+
+int64_t StructuredFold::getRemovedWeights(const LayerInfo &layer) const {
+  return impl->getRemovedWeights(layer);
+}
+
+LogicalResult StructuredFold::apply(Operation *root) {
+  if (impl->keptOfValue.empty() && impl->keptOfLeaf.empty())
+    return success();
+  WalkResult result = root->walk([&](func::FuncOp function) {
+    return failed(impl->rewrite(function)) ? WalkResult::interrupt()
+                                           : WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct SparsityFoldStructuredPass
+    : public sparsity::impl::SparsityFoldStructuredPassBase<
+          SparsityFoldStructuredPass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+void SparsityFoldStructuredPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
+  int64_t macsBefore = analysis.getTotals().macs;
+  StructuredFold fold(analysis);
+  fold.emitRemarks(module);
+  if (fold.getRemovedChannels() == 0) {
     emitRemark(module.getLoc())
         << "sparsity-fold-structured: nothing removed; MACs " << macsBefore;
     markAllAnalysesPreserved();
     return;
   }
-  for (auto function : module.getOps<func::FuncOp>())
-    if (failed(rewrite(function)))
-      return signalPassFailure();
+  if (failed(fold.apply(module)))
+    return signalPassFailure();
 
   OpPassManager annotate(ModuleOp::getOperationName());
   annotate.addPass(createSparsityAnnotatePass());
@@ -1524,7 +1767,8 @@ void SparsityFoldStructuredPass::runOnOperation() {
   emitRemark(module.getLoc()) << llvm::formatv(
       "sparsity-fold-structured: removed {0} channels in {1} groups; MACs "
       "{2} -> {3} ({4:P2} fewer)",
-      removedChannels, changedGroups, macsBefore, macsAfter,
+      fold.getRemovedChannels(), fold.getChangedGroups(), macsBefore,
+      macsAfter,
       macsBefore == 0 ? 0.0
                       : static_cast<double>(macsBefore - macsAfter) /
                             macsBefore);

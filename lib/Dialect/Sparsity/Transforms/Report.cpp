@@ -7,6 +7,7 @@
 
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -52,7 +53,8 @@ static void writeIntArray(llvm::json::OStream &json, StringRef key,
   });
 }
 
-static void writeLayer(llvm::json::OStream &json, const LayerInfo &layer) {
+static void writeLayer(llvm::json::OStream &json, const LayerInfo &layer,
+                       int64_t foldableMacs) {
   json.object([&] {
     json.attribute("name", layer.name);
     json.attribute("op", layer.op->getName().getStringRef());
@@ -91,11 +93,16 @@ static void writeLayer(llvm::json::OStream &json, const LayerInfo &layer) {
       });
     else
       json.attribute("block", nullptr);
+    json.attribute("saved_macs_foldable", foldableMacs);
   });
 }
 
-static std::string renderJSON(const OpSparsityAnalysis &analysis) {
+static std::string renderJSON(const OpSparsityAnalysis &analysis,
+                              const StructuredFold &fold) {
   const SparsityTotals &totals = analysis.getTotals();
+  int64_t foldable = 0;
+  for (const LayerInfo &layer : analysis.getLayers())
+    foldable += fold.getRemovedWeights(layer) * layer.uses;
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream json(os, /*IndentSize=*/2);
@@ -117,10 +124,11 @@ static std::string renderJSON(const OpSparsityAnalysis &analysis) {
       json.attribute("saved_elementwise_ops", totals.savedElementwiseOps);
       json.attribute("uncounted_layers",
                      static_cast<int64_t>(analysis.getUncounted().size()));
+      json.attribute("saved_macs_foldable", foldable);
     });
     json.attributeArray("layers", [&] {
       for (const LayerInfo &layer : analysis.getLayers())
-        writeLayer(json, layer);
+        writeLayer(json, layer, fold.getRemovedWeights(layer) * layer.uses);
     });
     json.attributeArray("uncounted", [&] {
       for (const UncountedOp &op : analysis.getUncounted())
@@ -219,7 +227,8 @@ static std::vector<Row> getRows(const OpSparsityAnalysis &analysis) {
   return rows;
 }
 
-static std::string renderCSV(const OpSparsityAnalysis &analysis) {
+static std::string renderCSV(const OpSparsityAnalysis &analysis,
+                             const StructuredFold &) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "name,op,weight_shape,weight_type,params,zero_params,param_sparsity,"
@@ -251,7 +260,8 @@ static std::string mdCell(StringRef text) {
   return escaped;
 }
 
-static std::string renderMarkdown(const OpSparsityAnalysis &analysis) {
+static std::string renderMarkdown(const OpSparsityAnalysis &analysis,
+                                  const StructuredFold &) {
   const SparsityTotals &totals = analysis.getTotals();
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -302,7 +312,8 @@ struct SparsityReportPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string (*render)(const OpSparsityAnalysis &) = nullptr;
+    std::string (*render)(const OpSparsityAnalysis &,
+                          const StructuredFold &) = nullptr;
     if (format == "json")
       render = renderJSON;
     else if (format == "csv")
@@ -324,7 +335,7 @@ struct SparsityReportPass
       emitRemark(note.op->getLoc()) << note.message;
 
     // Render completely before touching the output file.
-    std::string text = render(analysis);
+    std::string text = render(analysis, StructuredFold(analysis));
     if (output == "-") {
       llvm::outs() << text;
       llvm::outs().flush();
