@@ -317,6 +317,7 @@ struct mlir::sparsity::StructuredFold::Impl {
                   int64_t pos, ChannelMap channelMap);
   void block(Group &group, Operation *op, const Twine &why);
   bool growGroup(Group &group, int64_t channels);
+  bool coarsenGroup(Group &group, int64_t factor);
 
   // Values.
   const SliceConstants &sliceConstants(Value value, int64_t dim);
@@ -392,6 +393,25 @@ bool StructuredFold::Impl::growGroup(Group &group, int64_t channels) {
   }
   for (Leaf &l : group.leaves)
     l.map.channels = channels;
+  return true;
+}
+
+bool StructuredFold::Impl::coarsenGroup(Group &group, int64_t factor) {
+  // Channel c becomes c / factor: ((i + s) / inner) % C / factor is
+  // ((i + s) / (inner * factor)) % (C / factor) when factor divides C.
+  if (factor <= 1 || group.channels % factor != 0)
+    return false;
+  auto coarsen = [&](ChannelMap &map) {
+    map.inner *= factor;
+    map.channels /= factor;
+  };
+  group.channels /= factor;
+  for (Member &m : group.members) {
+    coarsen(m.map);
+    memberOf[{m.value, m.dim}].second = m.map;
+  }
+  for (Leaf &l : group.leaves)
+    coarsen(l.map);
   return true;
 }
 
@@ -552,25 +572,60 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
     SmallVector<ReassociationIndices> groupsOf =
         expand.getReassociationIndices();
     if (!fromResult) {
-      if (int64_t index = getSoleDim(result, groupsOf[dim]); index >= 0) {
+      const ReassociationIndices &indices = groupsOf[dim];
+      if (int64_t index = getSoleDim(result, indices); index >= 0) {
         addMember(group, expand.getResult(), index, map);
         return;
       }
+      // A split into heads: [C] -> [..., H, D] with only unit dimensions
+      // before H. Whole heads are the unit from now on: the group is
+      // coarsened to channels / D, and H carries them.
+      auto heads = llvm::find_if(
+          indices, [&](int64_t index) { return result[index] != 1; });
+      int64_t inner = 1;
+      for (auto rest = std::next(heads); rest != indices.end(); ++rest)
+        inner *= result[*rest];
+      if (map.shift % inner == 0 &&
+          (map.inner == inner ||
+           (map.inner == 1 && coarsenGroup(group, inner)))) {
+        addMember(group, expand.getResult(), *heads,
+                  {1, group.channels, map.shift / inner});
+        return;
+      }
       block(group, op,
-            llvm::formatv("{0} splits the channel dimension (attention "
-                          "heads are not folded yet)",
+            llvm::formatv("{0} splits the channel dimension in a way this "
+                          "pass does not fold",
                           describe(op)));
       return;
     }
-    for (auto [g, indices] : llvm::enumerate(groupsOf))
-      if (llvm::is_contained(indices, dim) &&
-          othersAreUnit(result, indices, dim)) {
+    // Seen from the result: its source is a member already (a head split),
+    // or the channels are the sole non-unit dimension of their group.
+    for (auto [g, indices] : llvm::enumerate(groupsOf)) {
+      if (!llvm::is_contained(indices, dim))
+        continue;
+      auto known = memberOf.find({expand.getSrc(), int64_t(g)});
+      if (known != memberOf.end() && known->second.first == currentGroup)
+        return;
+      if (othersAreUnit(result, indices, dim)) {
         addOperand(group, expand.getSrcMutable(), g, map);
         return;
       }
-    block(group, op, llvm::formatv("{0} splits the channel dimension (attention "
-                                   "heads are not folded yet)",
-                                   describe(op)));
+      // The heads of a split: source index h * D + t is head h.
+      auto heads = llvm::find_if(
+          indices, [&](int64_t index) { return result[index] != 1; });
+      if (*heads == dim && map.inner == 1) {
+        int64_t inner = 1;
+        for (auto rest = std::next(heads); rest != indices.end(); ++rest)
+          inner *= result[*rest];
+        addOperand(group, expand.getSrcMutable(), g,
+                   {inner, map.channels, map.shift * inner});
+        return;
+      }
+    }
+    block(group, op,
+          llvm::formatv("{0} splits the channel dimension in a way this "
+                        "pass does not fold",
+                        describe(op)));
     return;
   }
   if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
@@ -858,10 +913,30 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
     ArrayRef<int64_t> shapeOut = expand.getResultType().getShape();
-    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices()))
-      if (llvm::is_contained(indices, dim) &&
-          othersAreUnit(shapeOut, indices, dim))
+    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices())) {
+      if (!llvm::is_contained(indices, dim))
+        continue;
+      if (othersAreUnit(shapeOut, indices, dim))
         return sliceConstants(expand.getSrc(), g);
+      // Slice h of the outermost split dimension is source slices
+      // [h * D, (h + 1) * D): constant when they all hold one value.
+      auto first = llvm::find_if(
+          indices, [&](int64_t index) { return shapeOut[index] != 1; });
+      if (*first != dim)
+        return result;
+      int64_t inner = 1;
+      for (auto rest = std::next(first); rest != indices.end(); ++rest)
+        inner *= shapeOut[*rest];
+      const SliceConstants &source = sliceConstants(expand.getSrc(), g);
+      for (int64_t h = 0; h < size; ++h) {
+        std::optional<double> value = source[h * inner];
+        for (int64_t t = 1; t < inner && value; ++t)
+          if (source[h * inner + t] != value)
+            value = std::nullopt;
+        result[h] = value;
+      }
+      return result;
+    }
     return result;
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
