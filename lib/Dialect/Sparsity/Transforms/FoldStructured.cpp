@@ -301,7 +301,9 @@ using SliceConstants = SmallVector<std::optional<double>>;
 
 /// The plan: groups, decisions and what the rewrite changes.
 struct mlir::sparsity::StructuredFold::Impl {
-  explicit Impl(const OpSparsityAnalysis &analysis);
+  Impl(const OpSparsityAnalysis &analysis, bool foldConstants);
+
+  bool foldConstants = true;
 
   void emitRemarks(Operation *root);
   int64_t getRemovedWeights(const LayerInfo &layer) const;
@@ -1365,6 +1367,13 @@ void StructuredFold::Impl::decide(Group &group) {
         continue;
       }
       group.candidate.set(c);
+      if (!foldConstants) {
+        keepFor(c, llvm::formatv("a non-zero constant reaches {0}, and "
+                                 "fold-constants=false",
+                                 describe(op))
+                       .str());
+        continue;
+      }
       if (!weight || op.getNumDpsInputs() != 2) {
         keepFor(c, llvm::formatv("a non-zero constant reaches {0}, whose "
                                  "other operand is not a constant weight",
@@ -1657,7 +1666,9 @@ LogicalResult StructuredFold::Impl::rewrite(func::FuncOp function) {
 // The pass
 //===----------------------------------------------------------------------===//
 
-StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis) {
+StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis,
+                           bool foldConstants)
+    : foldConstants(foldConstants) {
   // Seeds: the output and input channels of every layer whose weight has
   // all-zero slices there.
   for (const LayerInfo &layer : analysis.getLayers()) {
@@ -1776,8 +1787,9 @@ int64_t StructuredFold::Impl::getRemovedWeights(const LayerInfo &layer) const {
 // Public API
 //===----------------------------------------------------------------------===//
 
-StructuredFold::StructuredFold(const OpSparsityAnalysis &analysis)
-    : impl(std::make_unique<Impl>(analysis)) {}
+StructuredFold::StructuredFold(const OpSparsityAnalysis &analysis,
+                               bool foldConstants)
+    : impl(std::make_unique<Impl>(analysis, foldConstants)) {}
 
 StructuredFold::~StructuredFold() = default;
 
@@ -1815,6 +1827,7 @@ namespace {
 struct SparsityFoldStructuredPass
     : public sparsity::impl::SparsityFoldStructuredPassBase<
           SparsityFoldStructuredPass> {
+  using Base::Base;
   void runOnOperation() override;
 };
 } // namespace
@@ -1823,7 +1836,7 @@ void SparsityFoldStructuredPass::runOnOperation() {
   ModuleOp module = getOperation();
   const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
   int64_t macsBefore = analysis.getTotals().macs;
-  StructuredFold fold(analysis);
+  StructuredFold fold(analysis, foldConstants);
   fold.emitRemarks(module);
   if (fold.getRemovedChannels() == 0) {
     emitRemark(module.getLoc())

@@ -199,6 +199,12 @@ def SparsityFoldStructuredPass
     re-annotated, and a final remark gives the MACs before and after.
     docs/fold-structured.md describes the rules.
   }];
+  let options = [
+    Option<"foldConstants", "fold-constants", "bool", /*default=*/"true",
+           "Also remove constant channels by folding them into the next "
+           "layer's bias (changes the rounding of that layer's sums); "
+           "false removes zero channels only">,
+  ];
   let dependentDialects = ["::mlir::sparsity::SparsityDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",

@@ -25,8 +25,10 @@ namespace sparsity {
 class StructuredFold {
 public:
   /// Plans the fold of the functions `analysis` covers, starting from the
-  /// layers it found.
-  explicit StructuredFold(const OpSparsityAnalysis &analysis);
+  /// layers it found. With `foldConstants`, channels that hold a constant
+  /// are removed too, their contribution moving into the reader's bias.
+  explicit StructuredFold(const OpSparsityAnalysis &analysis,
+                          bool foldConstants = true);
   ~StructuredFold();
 
   /// Emits one remark per channel group that has a candidate channel: the
