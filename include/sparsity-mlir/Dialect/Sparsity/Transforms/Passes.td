@@ -178,8 +178,10 @@ def SparsityFoldStructuredPass
     are followed through every op that carries them (bias and BatchNorm
     element-wise ops, activations, pooling, padding of other dimensions,
     residual additions, depthwise convolutions, reshapes with unit
-    dimensions, flatten before a fully connected layer, transposes) to the
-    contractions and convolutions that reduce over them. Everything that is
+    dimensions, flatten before a fully connected layer, transposes, concat
+    and static slices with the indices remapped, and the split of a hidden
+    dimension into attention heads, after which whole heads are the unit) to
+    the contractions and convolutions that reduce over them. Everything that is
     coupled (a residual addition joins two layers' channels) forms one group,
     and a channel is removed from the whole group only where that is exact:
 
@@ -192,9 +194,10 @@ def SparsityFoldStructuredPass
 
     Every other channel is kept, and a remark per group lists the channels
     removed, the channels kept and why. A group that meets an op this pass
-    does not understand (a concat, a slice, a reshape that splits the
-    channels, a reduction such as a LayerNorm mean, a function result or
-    argument) is left alone with a remark naming the op. The constants are
+    does not understand (an `insert_slice`, a strided slice, a reshape that
+    splits the channels off a head boundary, a reduction such as a LayerNorm
+    mean, a function result or argument) is left alone with a remark naming
+    the op. `fold-constants=false` removes zero channels only. The constants are
     sliced (a `dense_resource` stays a `dense_resource`), the weights are
     re-annotated, and a final remark gives the MACs before and after.
     docs/fold-structured.md describes the rules.
