@@ -7,6 +7,10 @@
 #include "sparsity-mlir/Analysis/ConstantPattern.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
 
+#include "llvm/ADT/APFloat.h"
+
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::sparsity;
 
@@ -32,4 +36,25 @@ PatternAttr mlir::sparsity::buildPattern(MLIRContext *context,
   auto unstructured = UnstructuredAttr::getExact(context, zeros.nnz);
   return PatternAttr::get(context, channels, unstructured, NMAttr(),
                           BlockAttr());
+}
+
+double mlir::sparsity::readElementAsDouble(const char *p, Type type,
+                                           unsigned width) {
+  if (type.isF32()) {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  if (type.isF64()) {
+    double v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  uint64_t bits = 0;
+  std::memcpy(&bits, p, width);
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return APFloat(floatType.getFloatSemantics(),
+                   APInt(floatType.getWidth(), bits))
+        .convertToDouble();
+  return static_cast<double>(APInt(width * 8, bits).getSExtValue());
 }

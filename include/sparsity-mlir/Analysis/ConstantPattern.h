@@ -34,6 +34,11 @@ struct ConstantZeros {
 FailureOr<ConstantZeros> scanConstantZeros(ElementsAttr values,
                                            std::string &whyNot);
 
+/// Element `p` (`width` bytes, little-endian as in MLIR's raw buffers) of a
+/// float or integer payload of element type `type`, as a double (integers
+/// signed).
+double readElementAsDouble(const char *p, Type type, unsigned width);
+
 /// States `zeros` as a pattern: exact nnz plus one channels component per
 /// dimension that has zero slices.
 PatternAttr buildPattern(MLIRContext *context, const ConstantZeros &zeros);

@@ -151,25 +151,7 @@ struct Payload {
 
   /// Element `i` as a double (integers converted).
   double get(int64_t i) const {
-    const char *p = at(i);
-    if (elementType.isF32()) {
-      float v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    if (elementType.isF64()) {
-      double v;
-      std::memcpy(&v, p, 8);
-      return v;
-    }
-    uint64_t bits = 0;
-    std::memcpy(&bits, p, byteWidth);
-    if (auto floatType = dyn_cast<FloatType>(elementType))
-      return APFloat(floatType.getFloatSemantics(),
-                     APInt(floatType.getWidth(), bits))
-          .convertToDouble();
-    return static_cast<double>(
-        APInt(byteWidth * 8, bits).getSExtValue());
+    return readElementAsDouble(at(i), elementType, byteWidth);
   }
 };
 

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsity-mlir/Analysis/ConstantPattern.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
@@ -65,46 +66,9 @@ struct Prunable {
 
   /// |w| of element `i`.
   double magnitude(int64_t i) const {
-    const char *p = bytes.data() + i * byteWidth;
-    if (elementType.isF32()) {
-      float v;
-      std::memcpy(&v, p, 4);
-      return std::fabs(v);
-    }
-    if (elementType.isF64()) {
-      double v;
-      std::memcpy(&v, p, 8);
-      return std::fabs(v);
-    }
-    if (auto floatType = dyn_cast<FloatType>(elementType)) {
-      uint64_t bits = 0;
-      std::memcpy(&bits, p, byteWidth);
-      APFloat value(floatType.getFloatSemantics(),
-                    APInt(floatType.getWidth(), bits));
-      return std::fabs(value.convertToDouble());
-    }
-    int64_t v = 0;
-    switch (byteWidth) {
-    case 1:
-      v = static_cast<int8_t>(*p);
-      break;
-    case 2: {
-      int16_t w;
-      std::memcpy(&w, p, 2);
-      v = w;
-      break;
-    }
-    case 4: {
-      int32_t w;
-      std::memcpy(&w, p, 4);
-      v = w;
-      break;
-    }
-    default:
-      std::memcpy(&v, p, 8);
-      break;
-    }
-    return std::fabs(static_cast<double>(v));
+    return std::fabs(
+        readElementAsDouble(bytes.data() + i * byteWidth, elementType,
+                            byteWidth));
   }
 };
 
