@@ -17,7 +17,7 @@
 #
 #   bench/fold.sh [work-dir]               (default: build/bench-fold)
 #   FOLD_MODELS="resnet50 mobilenet_v2" FOLD_TARGETS="0.3 0.5 0.7" bench/fold.sh
-#   FOLD_BENCH=N bench/fold.sh
+#   FOLD_BENCH=N bench/fold.sh      (FOLD_BENCH=0: no latency runs)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/build/bench-fold}"
@@ -64,10 +64,14 @@ for m in "${models[@]}"; do
     cmp=match
     "$bin/sparsity-run" "$f" --compare "$p" --rtol 1e-5 --atol 1e-5 > "$work/$m.cmp$t.log" 2>&1 ||
       { cmp="MISMATCH"; status=1; }
-    lp=$(latency "$p") lf=$(latency "$f")
-    printf '| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %.2fx |\n' "$m" "$t" \
+    lp=- lf=- speedup=-
+    if (( bench_n > 0 )); then
+      lp=$(latency "$p") lf=$(latency "$f")
+      speedup=$(printf '%.2fx' "$(echo "$lp / $lf" | bc -l)")
+    fi
+    printf '| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s |\n' "$m" "$t" \
       "$(median3 "${parse[@]}")" "$(median3 "${fold[@]}")" ${macs:-? ?} "$cmp" \
-      "$lp" "$lf" "$(echo "$lp / $lf" | bc -l)"
+      "$lp" "$lf" "$speedup"
   done
 done
 exit $status
