@@ -489,17 +489,21 @@ void SparsityPrunePass::buildChannelGroups(
     }
     if (isa<AnnotateOp, tensor::CastOp>(op)) {
       auto it = carries.find(op->getOperand(0));
-      if (it != carries.end())
-        carries[op->getResult(0)] = it->second;
+      if (it != carries.end()) {
+        // A copy first: inserting may grow the map and move `it`'s entry.
+        std::pair<const LayerInfo *, int64_t> carried = it->second;
+        carries[op->getResult(0)] = carried;
+      }
       return;
     }
     if (auto pad = dyn_cast<tensor::PadOp>(op)) {
       auto it = carries.find(pad.getSource());
       if (it != carries.end()) {
-        int64_t d = it->second.second;
+        std::pair<const LayerInfo *, int64_t> carried = it->second;
+        int64_t d = carried.second;
         ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
         if (low[d] == 0 && high[d] == 0)
-          carries[pad.getResult()] = it->second;
+          carries[pad.getResult()] = carried;
       }
       return;
     }
