@@ -12,6 +12,25 @@
 // REPORT: "saved_macs_foldable": 4
 // REPORT: "macs": 6,
 // REPORT: "saved_macs_foldable": 2
+// The report also lists the groups: removed, kept (why) or left alone (why).
+// REPORT: "fold_groups": [
+// REPORT-NEXT: {
+// REPORT-NEXT: "layers": [
+// REPORT-NEXT: "linalg.matmul"
+// REPORT-NEXT: ],
+// REPORT-NEXT: "channels": 3,
+// REPORT-NEXT: "removed": [
+// REPORT-NEXT: 1
+// REPORT-NEXT: ],
+// REPORT-NEXT: "kept": [],
+// REPORT-NEXT: "left_alone": null
+// REPORT: "kept": [{{$}}
+// REPORT-NEXT: {
+// REPORT-NEXT: "channels": [
+// REPORT-NEXT: 1
+// REPORT-NEXT: ],
+// REPORT-NEXT: "reason": "a non-zero constant reaches 'linalg.matmul', but its initial value is not a constant bias to fold into"
+// REPORT: "left_alone": "'linalg.generic' reduces over the channels and is no contraction or convolution"
 
 // Two fully connected layers. Neuron 1 of the first has an all-zero weight
 // column and a zero bias: relu(0) = 0 reaches the second layer, which loses

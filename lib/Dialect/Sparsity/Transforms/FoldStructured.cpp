@@ -202,7 +202,7 @@ static int64_t findLoop(AffineMap map, unsigned loop) {
 
 /// A name for `op` in remarks: the name of its location (an ONNX node name),
 /// else its op name.
-static std::string describe(Operation *op) {
+static std::string getName(Operation *op) {
   std::string name;
   op->getLoc()->walk([&](Location loc) {
     if (auto named = dyn_cast<NameLoc>(loc)) {
@@ -213,8 +213,11 @@ static std::string describe(Operation *op) {
   });
   if (name.empty())
     name = op->getName().getStringRef().str();
-  return "'" + name + "'";
+  return name;
 }
+
+/// The same, quoted.
+static std::string describe(Operation *op) { return "'" + getName(op) + "'"; }
 
 static bool isReduction(utils::IteratorType type) {
   return type == utils::IteratorType::reduction;
@@ -287,7 +290,7 @@ struct mlir::sparsity::StructuredFold::Impl {
 
   bool foldConstants = true;
 
-  void emitRemarks(Operation *root);
+  std::vector<FoldGroupSummary> getGroups() const;
   int64_t getRemovedWeights(const LayerInfo &layer) const;
 
   // Forming groups.
@@ -1711,42 +1714,35 @@ StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis,
   }
 }
 
-void StructuredFold::Impl::emitRemarks(Operation *root) {
-  for (Group &group : groups) {
-    Operation *anchor = group.producers.empty()
-                            ? (group.consumers.empty()
-                                   ? group.members.front().value.getDefiningOp()
-                                   : group.consumers.front().op.getOperation())
-                            : group.producers.front().first.getOperation();
-    if (!anchor)
-      anchor = root;
-    std::string names;
+std::vector<FoldGroupSummary> StructuredFold::Impl::getGroups() const {
+  std::vector<FoldGroupSummary> summaries;
+  for (const Group &group : groups) {
+    if (group.blockedAt ? group.candidate.none()
+                        : group.removed.none() && group.keptWhy.empty())
+      continue;
+    FoldGroupSummary summary;
+    summary.channels = group.channels;
     for (auto [op, loop] : group.producers)
-      names += (names.empty() ? "" : ", ") + describe(op);
-    if (names.empty())
-      names = describe(anchor);
+      summary.layers.push_back(getName(op));
     if (group.blockedAt) {
-      if (group.candidate.any())
-        emitRemark(group.blockedAt->getLoc())
-            << "sparsity-fold-structured: channels of " << names
-            << " left alone: " << group.blockedWhy;
-      continue;
-    }
-    int64_t removed = group.removed.count();
-    if (removed == 0 && group.keptWhy.empty())
-      continue;
-    InFlightDiagnostic remark = emitRemark(anchor->getLoc());
-    remark << "sparsity-fold-structured: group of " << names << " ("
-           << group.channels << " channels): removed " << removed;
-    if (removed) {
-      SmallVector<int64_t> list;
+      summary.anchor = group.blockedAt;
+      summary.leftAlone = group.blockedWhy;
+    } else {
+      // A group with a candidate has a producer or a reader.
+      linalg::LinalgOp first = group.producers.empty()
+                                   ? group.consumers.front().op
+                                   : group.producers.front().first;
+      summary.anchor = first;
       for (int c : group.removed.set_bits())
-        list.push_back(c);
-      remark << " " << formatChannels(list);
+        summary.removed.push_back(c);
+      for (const auto &[why, channels] : group.keptWhy)
+        summary.kept.push_back({why, channels});
     }
-    for (auto &[why, channels] : group.keptWhy)
-      remark << "; kept " << formatChannels(channels) << ": " << why;
+    if (summary.layers.empty())
+      summary.layers.push_back(getName(summary.anchor));
+    summaries.push_back(std::move(summary));
   }
+  return summaries;
 }
 
 int64_t StructuredFold::Impl::getRemovedWeights(const LayerInfo &layer) const {
@@ -1775,8 +1771,29 @@ StructuredFold::StructuredFold(const OpSparsityAnalysis &analysis,
 
 StructuredFold::~StructuredFold() = default;
 
-void StructuredFold::emitRemarks(Operation *root) const {
-  impl->emitRemarks(root);
+std::vector<FoldGroupSummary> StructuredFold::getGroups() const {
+  return impl->getGroups();
+}
+
+void StructuredFold::emitRemarks() const {
+  for (const FoldGroupSummary &group : getGroups()) {
+    std::string names;
+    for (const std::string &name : group.layers)
+      names += (names.empty() ? "'" : ", '") + name + "'";
+    if (!group.leftAlone.empty()) {
+      emitRemark(group.anchor->getLoc())
+          << "sparsity-fold-structured: channels of " << names
+          << " left alone: " << group.leftAlone;
+      continue;
+    }
+    InFlightDiagnostic remark = emitRemark(group.anchor->getLoc());
+    remark << "sparsity-fold-structured: group of " << names << " ("
+           << group.channels << " channels): removed " << group.removed.size();
+    if (!group.removed.empty())
+      remark << " " << formatChannels(group.removed);
+    for (const auto &[why, channels] : group.kept)
+      remark << "; kept " << formatChannels(channels) << ": " << why;
+  }
 }
 
 int64_t StructuredFold::getRemovedChannels() const {
@@ -1819,7 +1836,7 @@ void SparsityFoldStructuredPass::runOnOperation() {
   const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
   int64_t macsBefore = analysis.getTotals().macs;
   StructuredFold fold(analysis, foldConstants);
-  fold.emitRemarks(module);
+  fold.emitRemarks();
   if (fold.getRemovedChannels() == 0) {
     emitRemark(module.getLoc())
         << "sparsity-fold-structured: nothing removed; MACs " << macsBefore;

@@ -138,6 +138,28 @@ static std::string renderJSON(const OpSparsityAnalysis &analysis,
           json.attribute("reason", op.reason);
         });
     });
+    json.attributeArray("fold_groups", [&] {
+      for (const FoldGroupSummary &group : fold.getGroups())
+        json.object([&] {
+          json.attributeArray("layers", [&] {
+            for (const std::string &name : group.layers)
+              json.value(name);
+          });
+          json.attribute("channels", group.channels);
+          writeIntArray(json, "removed", group.removed);
+          json.attributeArray("kept", [&] {
+            for (const auto &kept : group.kept)
+              json.object([&] {
+                writeIntArray(json, "channels", kept.second);
+                json.attribute("reason", kept.first);
+              });
+          });
+          if (group.leftAlone.empty())
+            json.attribute("left_alone", nullptr);
+          else
+            json.attribute("left_alone", group.leftAlone);
+        });
+    });
   });
   os << "\n";
   return text;

@@ -16,9 +16,29 @@
 #include "mlir/IR/Operation.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace mlir {
 namespace sparsity {
+
+/// What the plan decided for one channel group that has a candidate channel
+/// (a zero filter or a zero reader slice).
+struct FoldGroupSummary {
+  /// The op the group is reported at: its first producing layer, or the op
+  /// that stopped it.
+  Operation *anchor = nullptr;
+  /// The layers whose output channels the group carries (location names).
+  SmallVector<std::string> layers;
+  /// Channels of the group (whole heads after a head split).
+  int64_t channels = 0;
+  /// The channels removed.
+  SmallVector<int64_t> removed;
+  /// The candidate channels kept, by reason.
+  SmallVector<std::pair<std::string, SmallVector<int64_t>>> kept;
+  /// Why the whole group is left alone, or empty.
+  std::string leftAlone;
+};
 
 /// The structured-fold plan of every function under an op. Building it reads
 /// the IR only; `apply` rewrites it.
@@ -34,7 +54,10 @@ public:
   /// Emits one remark per channel group that has a candidate channel: the
   /// channels removed, the channels kept and why, or why the group is left
   /// alone.
-  void emitRemarks(Operation *root) const;
+  void emitRemarks() const;
+
+  /// The groups that have a candidate channel, in the order they were found.
+  std::vector<FoldGroupSummary> getGroups() const;
 
   /// Channels removed over all groups, and the groups that lose any.
   int64_t getRemovedChannels() const;
