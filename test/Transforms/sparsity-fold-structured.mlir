@@ -543,3 +543,28 @@ func.func @unknown_two_layouts(%x: tensor<1x1x2x2xf32>) -> tensor<1x1xf32> {
   return %r : tensor<1x1xf32>
 }
 }
+
+// -----
+
+// A use inside a nested region (here an scf.execute_region) is not rebuilt
+// by the pass: the group stays.
+// CHECK-LABEL: func.func @unknown_nested_region
+// expected-remark @below {{nothing removed}}
+module {
+func.func @unknown_nested_region(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %wa = arith.constant dense<[[1.0, 0.0], [2.0, 0.0]]> : tensor<2x2xf32>
+  %wc = arith.constant dense<1.0> : tensor<2x1xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %r = scf.execute_region -> tensor<1x1xf32> {
+    %e1 = tensor.empty() : tensor<1x1xf32>
+    %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+    // expected-remark @+1 {{left alone: 'linalg.matmul' is inside a nested region}}
+    %y = linalg.matmul ins(%a, %wc : tensor<1x2xf32>, tensor<2x1xf32>) outs(%f1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+    scf.yield %y : tensor<1x1xf32>
+  }
+  return %r : tensor<1x1xf32>
+}
+}

@@ -488,6 +488,12 @@ void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
 void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
                                        int64_t dim, ChannelMap map) {
   bool fromResult = from.getDefiningOp() == op;
+  // The rewrite rebuilds the ops of a function body, not of nested regions.
+  if (!isa_and_nonnull<func::FuncOp>(op->getParentOp())) {
+    block(group, op,
+          llvm::formatv("{0} is inside a nested region", describe(op)));
+    return;
+  }
   if (isa<AnnotateOp, tensor::CastOp>(op)) {
     if (fromResult)
       addOperand(group, op->getOpOperand(0), dim, map);
