@@ -568,3 +568,111 @@ func.func @unknown_nested_region(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   return %r : tensor<1x1xf32>
 }
 }
+
+// -----
+
+// A layer whose output is the function's result: its zero channel stays.
+// CHECK-LABEL: func.func @unknown_result
+// expected-remark @below {{nothing removed}}
+module {
+func.func @unknown_result(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %wa = arith.constant dense<[[1.0, 0.0], [2.0, 0.0]]> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  // expected-remark @+1 {{channels of 'linalg.matmul' left alone: the channels are a result of the function}}
+  return %a : tensor<1x2xf32>
+}
+}
+
+// -----
+
+// A strided slice of the channels.
+// CHECK-LABEL: func.func @unknown_strided_slice
+// expected-remark @below {{nothing removed}}
+module {
+func.func @unknown_strided_slice(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %wa = arith.constant dense<[[1.0, 0.0, 1.0, 1.0], [2.0, 0.0, 1.0, 1.0]]> : tensor<2x4xf32>
+  %wc = arith.constant dense<1.0> : tensor<2x1xf32>
+  %e = tensor.empty() : tensor<1x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xf32>, tensor<2x4xf32>) outs(%f : tensor<1x4xf32>) -> tensor<1x4xf32>
+  // expected-remark @+1 {{left alone: 'tensor.extract_slice' is not a static, unit-stride slice of the same rank}}
+  %s = tensor.extract_slice %a[0, 0] [1, 2] [1, 2] : tensor<1x4xf32> to tensor<1x2xf32>
+  %e1 = tensor.empty() : tensor<1x1xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+  %y = linalg.matmul ins(%s, %wc : tensor<1x2xf32>, tensor<2x1xf32>) outs(%f1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+}
+
+// -----
+
+// A slice moves the channels by one, and a flatten then merges them with an
+// outer dimension of size 2: index i of the result would belong to channel
+// ((i % 3) + 1) % 4, which is no single map of the group.
+// CHECK-LABEL: func.func @unknown_merge_slice
+// expected-remark @below {{nothing removed}}
+module {
+func.func @unknown_merge_slice(%x: tensor<2x2xf32>) -> tensor<6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %wa = arith.constant dense<[[1.0, 0.0, 1.0, 1.0], [2.0, 0.0, 1.0, 1.0]]> : tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<2x2xf32>, tensor<2x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %s = tensor.extract_slice %a[0, 1] [2, 3] [1, 1] : tensor<2x4xf32> to tensor<2x3xf32>
+  // expected-remark @+1 {{left alone: 'tensor.collapse_shape' merges a slice of the channels with other dimensions}}
+  %c = tensor.collapse_shape %s [[0, 1]] : tensor<2x3xf32> into tensor<6xf32>
+  return %c : tensor<6xf32>
+}
+}
+
+// -----
+
+// Integer layers: a constant channel is not folded into an integer bias.
+// CHECK-LABEL: func.func @kept_integer
+// expected-remark @below {{nothing removed}}
+module {
+func.func @kept_integer(%x: tensor<1x2xi32>) -> tensor<1x1xi32> {
+  %wa = arith.constant dense<[[1, 0], [2, 0]]> : tensor<2x2xi32>
+  %ba = arith.constant dense<[0, 3]> : tensor<2xi32>
+  %wc = arith.constant dense<[[1], [1]]> : tensor<2x1xi32>
+  %bc = arith.constant dense<[5]> : tensor<1xi32>
+  %e = tensor.empty() : tensor<1x2xi32>
+  %i = linalg.broadcast ins(%ba : tensor<2xi32>) outs(%e : tensor<1x2xi32>) dimensions = [0]
+  // expected-remark @+1 {{kept [1]: a non-zero constant reaches 'linalg.matmul', but its element type is not a float}}
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xi32>, tensor<2x2xi32>) outs(%i : tensor<1x2xi32>) -> tensor<1x2xi32>
+  %e1 = tensor.empty() : tensor<1x1xi32>
+  %i1 = linalg.broadcast ins(%bc : tensor<1xi32>) outs(%e1 : tensor<1x1xi32>) dimensions = [0]
+  %y = linalg.matmul ins(%a, %wc : tensor<1x2xi32>, tensor<2x1xi32>) outs(%i1 : tensor<1x1xi32>) -> tensor<1x1xi32>
+  return %y : tensor<1x1xi32>
+}
+}
+
+// -----
+
+// The reader's bias is one value broadcast along its output channels: a
+// per-channel contribution cannot be added to it.
+// CHECK-LABEL: func.func @kept_bias_broadcast_along_channels
+// expected-remark @below {{nothing removed}}
+module {
+func.func @kept_bias_broadcast_along_channels(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %wa = arith.constant dense<[[1.0, 0.0], [2.0, 0.0]]> : tensor<2x2xf32>
+  %ba = arith.constant dense<[0.0, 3.0]> : tensor<2xf32>
+  %wc = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %bc = arith.constant dense<[5.0]> : tensor<1xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %i = linalg.broadcast ins(%ba : tensor<2xf32>) outs(%e : tensor<1x2xf32>) dimensions = [0]
+  // expected-remark @+1 {{kept [1]: a non-zero constant reaches 'linalg.matmul', but its bias is broadcast along an output channel dimension}}
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xf32>, tensor<2x2xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %e1 = tensor.empty() : tensor<1x2xf32>
+  %i1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%bc : tensor<1xf32>) outs(%e1 : tensor<1x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x2xf32>
+  %y = linalg.matmul ins(%a, %wc : tensor<1x2xf32>, tensor<2x2xf32>) outs(%i1 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+}

@@ -1118,7 +1118,7 @@ StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
         continue;
       int64_t r = findLoop(resultMap, loop);
       if (r < 0)
-        return "its weight has a dimension its result does not have";
+        return "its initial value is not a constant bias to fold into";
       unsigned bLoop = cast<AffineDimExpr>(outMap.getResult(r)).getPosition();
       if (findLoop(inMap, bLoop) < 0)
         return "its bias is broadcast along an output channel dimension";
