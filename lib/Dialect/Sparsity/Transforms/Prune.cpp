@@ -164,6 +164,7 @@ private:
   void pruneNM();
   void pruneUnstructured();
   void protectTopWeights();
+  void protectChannels();
   int64_t totalMetric() const;
   /// The totals of the report if the current selection were written.
   SparsityTotals countSelection();
@@ -719,6 +720,33 @@ void SparsityPrunePass::protectTopWeights() {
   }
 }
 
+void SparsityPrunePass::protectChannels() {
+  // Every output and every input channel of every layer keeps its largest
+  // weight (ties: lower position), so that no channel becomes all zero and
+  // the effective saving grows by single weights, without propagation jumps.
+  for (Prunable &layer : layers) {
+    for (int64_t dim : {layer.outDim, layer.inDim}) {
+      if (dim < 0)
+        continue;
+      for (int64_t c = 0, e = layer.shape[dim]; c < e; ++c) {
+        int64_t best = -1;
+        double bestMagnitude = 0.0;
+        forEachInBox(layer.shape, dim, c, c + 1, -1, 0, 0, [&](int64_t i) {
+          if (layer.pruned.test(i))
+            return;
+          double m = layer.magnitude(i);
+          if (best < 0 || m > bestMagnitude) {
+            best = i;
+            bestMagnitude = m;
+          }
+        });
+        if (best >= 0)
+          layer.kept.set(best);
+      }
+    }
+  }
+}
+
 void SparsityPrunePass::pruneUnstructured() {
   protectTopWeights();
   auto weightOf = [&](const Prunable &layer) -> int64_t {
@@ -850,26 +878,55 @@ void SparsityPrunePass::pruneUnstructured() {
       select(members, tried);
       return effectiveSaved() - goal;
     };
-    int64_t error = trySelection(budget);
-    if (error <= tolerance)
-      return; // Close enough, or the target cannot be reached.
-    int64_t lo = 0, hi = budget;
-    int64_t bestBudget = budget, bestError = error;
-    for (int round = 0; round < 16 && lo + 1 < hi; ++round) {
-      int64_t mid = lo + (hi - lo) / 2;
-      error = trySelection(mid);
-      if (std::abs(error) < std::abs(bestError)) {
-        bestError = error;
-        bestBudget = mid;
+    // Returns the closest error; leaves the selection of it in place.
+    auto search = [&]() {
+      int64_t error = trySelection(budget);
+      if (error <= tolerance)
+        return error; // Close enough, or the target cannot be reached.
+      int64_t lo = 0, hi = budget;
+      int64_t bestBudget = budget, bestError = error;
+      for (int round = 0; round < 16 && lo + 1 < hi; ++round) {
+        int64_t mid = lo + (hi - lo) / 2;
+        error = trySelection(mid);
+        if (std::abs(error) < std::abs(bestError)) {
+          bestError = error;
+          bestBudget = mid;
+        }
+        if (std::abs(error) <= tolerance)
+          return error;
+        if (error > 0)
+          hi = mid;
+        else
+          lo = mid;
       }
-      if (std::abs(error) <= tolerance)
-        return;
-      if (error > 0)
-        hi = mid;
-      else
-        lo = mid;
+      trySelection(bestBudget);
+      return bestError;
+    };
+    int64_t error = search();
+    if (std::abs(error) <= tolerance)
+      return;
+    // The effective saving jumped over the target: the last weight of a
+    // channel freed what the channel fed (VGG-16: an early layer emptied,
+    // everything after it zero). Search again with every channel keeping
+    // its largest weight, and keep that if it lands closer.
+    std::vector<llvm::BitVector> kept, pruned;
+    for (const Prunable &layer : layers) {
+      kept.push_back(layer.kept);
+      pruned.push_back(layer.pruned);
     }
-    trySelection(bestBudget);
+    // Protect among the weights that were non-zero before selecting.
+    for (auto [layer, bits] : llvm::zip(layers, initial))
+      layer.pruned = bits;
+    protectChannels();
+    scoredMembers.clear();
+    int64_t protectedError = search();
+    if (std::abs(protectedError) < std::abs(error))
+      return;
+    for (auto [layer, k, p] : llvm::zip(layers, kept, pruned)) {
+      layer.kept = k;
+      layer.pruned = p;
+    }
+    selectionTotals.reset();
     return;
   }
   for (unsigned l = 0, e = layers.size(); l < e; ++l)
