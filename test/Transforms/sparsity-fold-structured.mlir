@@ -676,3 +676,56 @@ func.func @kept_bias_broadcast_along_channels(%x: tensor<1x2xf32>) -> tensor<1x2
   return %y : tensor<1x2xf32>
 }
 }
+
+// -----
+
+// A per-channel scale on the path is a dense_resource without data: it
+// cannot be sliced, so nothing of the group goes (without this check the
+// rewrite would copy bytes that are not there).
+// CHECK-LABEL: func.func @unknown_unreadable_constant
+// CHECK: dense_resource<nodata> : tensor<2xf32>
+// expected-remark @below {{nothing removed}}
+module {
+func.func @unknown_unreadable_constant(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %wa = arith.constant dense<[[1.0, 3.0], [2.0, 4.0]]> : tensor<2x2xf32>
+  // expected-remark @+1 {{left alone: the payload of a constant on the channel path cannot be read}}
+  %s = arith.constant dense_resource<nodata> : tensor<2xf32>
+  %wc = arith.constant dense<[[1.0], [0.0]]> : tensor<2x1xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%a, %s : tensor<1x2xf32>, tensor<2xf32>) outs(%e : tensor<1x2xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %v = arith.mulf %p, %q : f32
+    linalg.yield %v : f32
+  } -> tensor<1x2xf32>
+  %e1 = tensor.empty() : tensor<1x1xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+  %y = linalg.matmul ins(%m, %wc : tensor<1x2xf32>, tensor<2x1xf32>) outs(%f1 : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+}
+
+// -----
+
+// A constant neuron whose reader's bias is a dense_resource without data:
+// the contribution cannot be added to it.
+// CHECK-LABEL: func.func @kept_unreadable_bias
+// expected-remark @below {{nothing removed}}
+module {
+func.func @kept_unreadable_bias(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w1 = arith.constant dense<[[1.0, 0.0, 2.0], [3.0, 0.0, 4.0], [5.0, 0.0, 6.0], [7.0, 0.0, 8.0]]> : tensor<4x3xf32>
+  %b1 = arith.constant dense<[0.5, 2.0, -1.0]> : tensor<3xf32>
+  %w2 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %b2 = arith.constant dense_resource<nobias> : tensor<2xf32>
+  %e1 = tensor.empty() : tensor<1x3xf32>
+  %i1 = linalg.broadcast ins(%b1 : tensor<3xf32>) outs(%e1 : tensor<1x3xf32>) dimensions = [0]
+  // expected-remark @+1 {{kept [1]: a non-zero constant reaches 'linalg.matmul', but its bias constant cannot be read}}
+  %y1 = linalg.matmul ins(%x, %w1 : tensor<1x4xf32>, tensor<4x3xf32>) outs(%i1 : tensor<1x3xf32>) -> tensor<1x3xf32>
+  %e2 = tensor.empty() : tensor<1x2xf32>
+  %i2 = linalg.broadcast ins(%b2 : tensor<2xf32>) outs(%e2 : tensor<1x2xf32>) dimensions = [0]
+  %y2 = linalg.matmul ins(%y1, %w2 : tensor<1x3xf32>, tensor<3x2xf32>) outs(%i2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y2 : tensor<1x2xf32>
+}
+}

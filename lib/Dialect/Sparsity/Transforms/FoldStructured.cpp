@@ -1103,6 +1103,9 @@ StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
         .str();
   // Every output dimension of the weight must be a dimension of the bias.
   auto broadcast = cast<linalg::LinalgOp>(init);
+  if (!Payload::read(
+          getConstant(broadcast.getDpsInputOperand(0)->get()).getValue()))
+    return "its bias constant cannot be read";
   AffineMap resultMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   AffineMap outMap =
       broadcast.getMatchingIndexingMap(broadcast.getDpsInitOperand(0));
@@ -1365,7 +1368,8 @@ void StructuredFold::Impl::decide(Group &group) {
                        .str());
         continue;
       }
-      if (!weight || op.getNumDpsInputs() != 2) {
+      if (!weight || op.getNumDpsInputs() != 2 ||
+          !Payload::read(getConstant(weight->get()).getValue())) {
         keepFor(c, llvm::formatv("a non-zero constant reaches {0}, whose "
                                  "other operand is not a constant weight",
                                  describe(op))
@@ -1406,6 +1410,17 @@ void StructuredFold::Impl::decide(Group &group) {
     keepOneOf(m.value, m.dim, m.map);
   for (const Leaf &l : group.leaves)
     keepOneOf(l.operand->get(), l.dim, l.map);
+  // Every constant to slice must be readable, or nothing of the group goes.
+  if (group.removed.any())
+    for (const Leaf &l : group.leaves)
+      if (arith::ConstantOp constant = getConstant(l.operand->get());
+          constant && !Payload::read(constant.getValue())) {
+        group.removed.reset();
+        group.keptWhy.clear();
+        block(group, constant,
+              "the payload of a constant on the channel path cannot be read");
+        return;
+      }
   for (auto &[why, list] : group.keptWhy)
     llvm::sort(list);
   // Only the contributions of removed channels are folded, one pass over
