@@ -249,8 +249,7 @@ static std::vector<Row> getRows(const OpSparsityAnalysis &analysis) {
   return rows;
 }
 
-static std::string renderCSV(const OpSparsityAnalysis &analysis,
-                             const StructuredFold &) {
+static std::string renderCSV(const OpSparsityAnalysis &analysis) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "name,op,weight_shape,weight_type,params,zero_params,param_sparsity,"
@@ -282,8 +281,7 @@ static std::string mdCell(StringRef text) {
   return escaped;
 }
 
-static std::string renderMarkdown(const OpSparsityAnalysis &analysis,
-                                  const StructuredFold &) {
+static std::string renderMarkdown(const OpSparsityAnalysis &analysis) {
   const SparsityTotals &totals = analysis.getTotals();
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -334,10 +332,12 @@ struct SparsityReportPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string (*render)(const OpSparsityAnalysis &,
-                          const StructuredFold &) = nullptr;
+    // Only the JSON form carries the fold plan: the others do not build it.
+    std::string (*render)(const OpSparsityAnalysis &) = nullptr;
     if (format == "json")
-      render = renderJSON;
+      render = [](const OpSparsityAnalysis &analysis) {
+        return renderJSON(analysis, StructuredFold(analysis));
+      };
     else if (format == "csv")
       render = renderCSV;
     else if (format == "md")
@@ -357,7 +357,7 @@ struct SparsityReportPass
       emitRemark(note.op->getLoc()) << note.message;
 
     // Render completely before touching the output file.
-    std::string text = render(analysis, StructuredFold(analysis));
+    std::string text = render(analysis);
     if (output == "-") {
       llvm::outs() << text;
       llvm::outs().flush();
