@@ -279,6 +279,22 @@ static int64_t getSoleDim(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices) {
   return -1;
 }
 
+/// For a reshape group `indices` of `shape` that splits one dimension as
+/// `[1.., H, D..]`: H, the outermost dimension of a size other than 1 (the
+/// heads), and the product D of the sizes after it. std::nullopt when every
+/// size is 1.
+static std::optional<std::pair<int64_t, int64_t>>
+getHeadSplit(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices) {
+  auto heads =
+      llvm::find_if(indices, [&](int64_t index) { return shape[index] != 1; });
+  if (heads == indices.end())
+    return std::nullopt;
+  int64_t inner = 1;
+  for (auto rest = std::next(heads); rest != indices.end(); ++rest)
+    inner *= shape[*rest];
+  return std::make_pair(*heads, inner);
+}
+
 /// The constant value of every slice of a tensor along one dimension.
 using SliceConstants = SmallVector<std::optional<double>>;
 
@@ -573,17 +589,15 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
       // A split into heads: [C] -> [..., H, D] with only unit dimensions
       // before H. Whole heads are the unit from now on: the group is
       // coarsened to channels / D, and H carries them.
-      auto heads = llvm::find_if(
-          indices, [&](int64_t index) { return result[index] != 1; });
-      int64_t inner = 1;
-      for (auto rest = std::next(heads); rest != indices.end(); ++rest)
-        inner *= result[*rest];
-      if (map.shift % inner == 0 &&
-          (map.inner == inner ||
-           (map.inner == 1 && coarsenGroup(group, inner)))) {
-        addMember(group, expand.getResult(), *heads,
-                  {1, group.channels, map.shift / inner});
-        return;
+      if (auto split = getHeadSplit(result, indices)) {
+        auto [heads, inner] = *split;
+        if (map.shift % inner == 0 &&
+            (map.inner == inner ||
+             (map.inner == 1 && coarsenGroup(group, inner)))) {
+          addMember(group, expand.getResult(), heads,
+                    {1, group.channels, map.shift / inner});
+          return;
+        }
       }
       block(group, op,
             llvm::formatv("{0} splits the channel dimension in a way this "
@@ -604,12 +618,9 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
         return;
       }
       // The heads of a split: source index h * D + t is head h.
-      auto heads = llvm::find_if(
-          indices, [&](int64_t index) { return result[index] != 1; });
-      if (*heads == dim && map.inner == 1) {
-        int64_t inner = 1;
-        for (auto rest = std::next(heads); rest != indices.end(); ++rest)
-          inner *= result[*rest];
+      auto split = getHeadSplit(result, indices);
+      if (split && split->first == dim && map.inner == 1) {
+        int64_t inner = split->second;
         addOperand(group, expand.getSrcMutable(), g,
                    {inner, map.channels, map.shift * inner});
         return;
@@ -913,13 +924,10 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
         return sliceConstants(expand.getSrc(), g);
       // Slice h of the outermost split dimension is source slices
       // [h * D, (h + 1) * D): constant when they all hold one value.
-      auto first = llvm::find_if(
-          indices, [&](int64_t index) { return shapeOut[index] != 1; });
-      if (*first != dim)
+      auto split = getHeadSplit(shapeOut, indices);
+      if (!split || split->first != dim)
         return result;
-      int64_t inner = 1;
-      for (auto rest = std::next(first); rest != indices.end(); ++rest)
-        inner *= shapeOut[*rest];
+      int64_t inner = split->second;
       const SliceConstants &source = sliceConstants(expand.getSrc(), g);
       for (int64_t h = 0; h < size; ++h) {
         std::optional<double> value = source[h * inner];
