@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Analysis/ElementMask.h"
+#include "sparsity-mlir/Analysis/ConstantPattern.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -306,4 +307,19 @@ FailureOr<ElementMask> mlir::sparsity::getZeroMask(ElementsAttr values,
     break;
   }
   return zeros;
+}
+
+FailureOr<std::vector<double>>
+sparsity::readConstantValues(ElementsAttr values, std::string &whyNot) {
+  FailureOr<RawElements> raw = getRawElements(values, whyNot);
+  if (failed(raw))
+    return failure();
+  Type elementType = values.getElementType();
+  int64_t numElements = values.getNumElements();
+  std::vector<double> result(numElements);
+  for (int64_t i = 0; i < numElements; ++i)
+    result[i] = readElementAsDouble(
+        raw->bytes.data() + (raw->splat ? 0 : i * raw->byteWidth), elementType,
+        raw->byteWidth);
+  return result;
 }

@@ -15,6 +15,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace sparsity {
@@ -88,6 +89,12 @@ private:
 /// zero element. Returns failure, with the reason in `whyNot`, for payloads
 /// it cannot read.
 FailureOr<ElementMask> getZeroMask(ElementsAttr values, std::string &whyNot);
+
+/// Reads every element of a constant payload (the kinds getZeroMask reads) as
+/// a double, integers signed; a splat is expanded. Returns failure, with the
+/// reason in `whyNot`, for payloads it cannot read.
+FailureOr<std::vector<double>> readConstantValues(ElementsAttr values,
+                                                  std::string &whyNot);
 
 /// Returns the indices of the set bits of `bits`, in increasing order.
 SmallVector<int64_t> getSetIndices(const llvm::BitVector &bits);

@@ -759,3 +759,35 @@ PatternAttr::compose(PatternAttr other, ArrayRef<int64_t> shape,
   }
   return result;
 }
+
+//===----------------------------------------------------------------------===//
+// PlanAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringAttr target, StringAttr choice,
+                               DictionaryAttr candidates, bool override) {
+  if (target.getValue().empty())
+    return emitError() << "plan target must not be empty";
+  for (NamedAttribute candidate : candidates) {
+    auto value = dyn_cast<FloatAttr>(candidate.getValue());
+    if (!value)
+      return emitError() << "plan candidate '" << candidate.getName().getValue()
+                         << "' must be a float (microseconds)";
+    double us = value.getValueAsDouble();
+    if (!std::isfinite(us) || us < 0)
+      return emitError() << "plan candidate '" << candidate.getName().getValue()
+                         << "' has predicted latency " << us
+                         << ", expected a finite number >= 0";
+  }
+  if (!candidates.get(choice))
+    return emitError() << "plan choice '" << choice.getValue()
+                       << "' is not one of its candidates";
+  return success();
+}
+
+std::optional<double> PlanAttr::getPredicted(StringRef impl) const {
+  if (auto value = dyn_cast_or_null<FloatAttr>(getCandidates().get(impl)))
+    return value.getValueAsDouble();
+  return std::nullopt;
+}

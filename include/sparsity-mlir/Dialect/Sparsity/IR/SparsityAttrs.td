@@ -266,4 +266,52 @@ def Sparsity_PatternAttr : Sparsity_Attr<"Pattern", "pattern"> {
   }];
 }
 
+
+//===----------------------------------------------------------------------===//
+// PlanAttr
+//===----------------------------------------------------------------------===//
+
+def Sparsity_PlanAttr : Sparsity_Attr<"Plan", "plan"> {
+  let summary = "The implementation chosen for one layer, and why";
+  let description = [{
+    Attached by `--sparsity-plan` to a weight-bearing layer op, under the
+    name `sparsity.plan`: the target it was planned for, the implementation
+    chosen (`choice`), and the latency the cost model predicts for every
+    candidate implementation of that target, in microseconds. `override`
+    is set when the choice came from the user's `sparsity.impl` attribute
+    rather than from the fastest prediction.
+
+    `choice` must be one of the candidates, and every prediction a finite
+    number >= 0.
+
+    Example:
+
+    ```mlir
+    %0 = linalg.matmul {sparsity.plan = #sparsity.plan<target = "npu-ref-g1",
+             choice = "zskip", candidates = {dense = 52.3 : f64,
+             zskip = 31.0 : f64}>} ins(...) outs(...) -> tensor<128x768xf32>
+    ```
+  }];
+  let parameters = (ins
+    "StringAttr":$target,
+    "StringAttr":$choice,
+    "DictionaryAttr":$candidates,
+    DefaultValuedParameter<"bool", "false">:$override
+  );
+  let assemblyFormat = [{
+    `<` `target` `=` $target `,` `choice` `=` $choice `,`
+        `candidates` `=` $candidates (`,` `override` `=` $override^)? `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The predicted latency of `impl` in microseconds, if it is a candidate.
+    std::optional<double> getPredicted(StringRef impl) const;
+    /// The name of the attribute on a layer op that holds its plan.
+    static StringRef getAttrName() { return "sparsity.plan"; }
+    /// The name of the user override attribute (a string: the
+    /// implementation to use).
+    static StringRef getOverrideAttrName() { return "sparsity.impl"; }
+  }];
+}
+
 #endif // SPARSITY_MLIR_DIALECT_SPARSITY_IR_SPARSITYATTRS_TD

@@ -214,4 +214,54 @@ def SparsityFoldStructuredPass
                            "::mlir::arith::ArithDialect"];
 }
 
+
+def SparsityPlanPass : Pass<"sparsity-plan", "::mlir::ModuleOp"> {
+  let summary = "Choose each layer's implementation with a target's cost "
+                "model";
+  let description = [{
+    For every weight-bearing layer that `--sparsity-report` counts, predicts
+    the latency of every implementation the target has (on `npu-ref`:
+    `dense`, and `zskip`, zero-skipping when the description has a
+    `zero_skip` section) from the layer's shape, the statistics of its
+    weight's zeros and the target description (docs/cost-model.md gives the
+    formulas), and records the fastest as `sparsity.plan =
+    #sparsity.plan<...>` on the layer op, with every candidate's predicted
+    time in microseconds. The description is copied onto the module as the
+    `sparsity.target` attribute, so that later passes and `sparsity-sim`
+    read the same parameters.
+
+    `target` is a preset name (`npu-ref-g1`, `npu-ref-g8`), the path of a
+    JSON description (docs/targets.md is the schema), or `module` for the
+    module's own `sparsity.target` attribute; left empty, the module's
+    attribute is used. An invalid description is an error naming the
+    field, and the IR is left untouched.
+
+    A user override wins: a layer op carrying `sparsity.impl = "<impl>"`
+    gets that implementation (the plan says `override = true`); an
+    implementation the target does not have is an error at that op. `force`
+    does the same for every layer without an override (for experiments and
+    benchmarks). A layer whose weight cannot be read (a function argument,
+    an elided resource, a weight behind a transpose) gets no plan, with a
+    remark saying why. A module remark gives the predicted totals, which
+    `--sparsity-report` also writes (`layers[].plan`,
+    `model.predicted_us`).
+
+    Example:
+
+    ```
+    sparsity-opt model.mlir --sparsity-plan="target=npu-ref-g8"
+    sparsity-opt model.mlir --sparsity-plan="target=my-npu.json force=dense"
+    ```
+  }];
+  let options = [
+    Option<"targetSpec", "target", "std::string", /*default=*/"\"\"",
+           "Target: a preset name, a JSON file, or 'module' (default: the "
+           "module's sparsity.target attribute)">,
+    Option<"force", "force", "std::string", /*default=*/"\"\"",
+           "Implementation to use for every layer without a user override "
+           "(default: the fastest predicted)">,
+  ];
+  let dependentDialects = ["::mlir::sparsity::SparsityDialect"];
+}
+
 #endif // SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_TD

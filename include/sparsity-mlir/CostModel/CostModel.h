@@ -1,0 +1,113 @@
+//===- CostModel.h - per-layer latency prediction ---------------*- C++ -*-===//
+//
+// Part of sparsity-mlir. Predicts the latency of every candidate
+// implementation of a weight layer on a target, from the layer's shape, the
+// statistics of its weight's zeros and the target description; no weight
+// positions are used. docs/cost-model.md gives every formula.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSITY_MLIR_COSTMODEL_COSTMODEL_H
+#define SPARSITY_MLIR_COSTMODEL_COSTMODEL_H
+
+#include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Target/NpuRef.h"
+#include "sparsity-mlir/Target/TargetDescription.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace sparsity {
+
+/// A weight layer in matrix form: `W[n][k]`, where `n` enumerates the
+/// weight's output dimensions and `k` its other dimensions, each in the
+/// weight's own dimension order (an `fchw` filter: n = f, k = (c, h, w); a
+/// `[K, N]` matmul weight: n = N, k = K; a `chw` depthwise filter: n = c,
+/// k = (h, w)).
+struct LayerGemm {
+  GemmGeometry geometry;
+  /// Weight dimensions forming n and k, in order.
+  SmallVector<int64_t> nDims, kDims;
+};
+
+/// The matrix form of `layer`; fails, with the reason in `whyNot`, for a
+/// layer whose weight has no output dimension or whose activation is not a
+/// statically shaped tensor.
+FailureOr<LayerGemm> getLayerGemm(const LayerInfo &layer, std::string &whyNot);
+
+/// Reads the layer's weight constant as `W[n][k]` floats (n*k, row-major).
+/// Fails, with the reason, for a declared weight, a payload that cannot be
+/// read, or a view between the constant and the layer that is not an
+/// identity (`sparsity.annotate`, `tensor.cast`).
+FailureOr<std::vector<float>> readLayerWeightMatrix(const LayerInfo &layer,
+                                                    const LayerGemm &gemm,
+                                                    std::string &whyNot);
+
+/// What the cost model knows about a weight's zeros for a target with skip
+/// granularity `group`: per output (lane), how many of its groups of `group`
+/// consecutive reduction elements hold a non-zero, over its whole reduction
+/// (groups start at every reduction tile of `tileK`, as the machine packs
+/// them). Not how they fall into tiles, and no positions.
+struct WeightGroupStats {
+  int64_t group = 1;
+  int64_t tileK = 1;
+  std::vector<int64_t> laneGroups;
+  int64_t nonZeros = 0;
+};
+
+/// Computes the statistics of `w` (n*k row-major) for `params`.
+WeightGroupStats computeGroupStats(llvm::ArrayRef<float> w, int64_t n,
+                                   int64_t k, const NpuRefParams &params);
+
+/// The same for a matrix known only through `isNonZero(row, col)`.
+WeightGroupStats
+computeGroupStats(int64_t n, int64_t k, const NpuRefParams &params,
+                  llvm::function_ref<bool(int64_t, int64_t)> isNonZero);
+
+/// One candidate implementation and its predicted latency.
+struct CandidateCost {
+  /// "dense", "zskip", ...
+  std::string impl;
+  double cycles = 0;
+  double microseconds = 0;
+  double computeCycles = 0;
+  double memoryCycles = 0;
+};
+
+/// Predicts a layer on npu-ref in one mode. In zero-skip mode the groups of a
+/// lane are assumed spread over its reduction tiles at random (each tile's
+/// count is hypergeometric given the lane's total), and the slowest lane of
+/// a tile is the expected maximum over its lanes.
+CandidateCost predictNpuRef(const GemmGeometry &geometry, NpuRefMode mode,
+                            const WeightGroupStats &stats,
+                            const NpuRefParams &params);
+
+/// Every candidate the target has for the layer, dense first.
+std::vector<CandidateCost> predictCandidates(const TargetDescription &target,
+                                             const GemmGeometry &geometry,
+                                             const WeightGroupStats &stats);
+
+/// Reads the weight of `layer` and predicts every candidate of `target` for
+/// it; fails, with the reason, when the layer has no matrix form or its
+/// weight cannot be read.
+FailureOr<std::vector<CandidateCost>>
+predictLayer(const TargetDescription &target, const LayerInfo &layer,
+             std::string &whyNot);
+
+/// The fastest of `candidates` (the first of equals: dense wins ties).
+const CandidateCost &getFastest(llvm::ArrayRef<CandidateCost> candidates);
+
+/// E[ceil(max_l X_l * group / rows)] for independent hypergeometric X_l:
+/// lane `l` holds `successes[l]` kept groups among `population`, and a tile
+/// sees `draws` of them. Exposed for tests.
+double expectedTileWork(int64_t population, int64_t draws,
+                        llvm::ArrayRef<int64_t> successes, int64_t group,
+                        int64_t rows);
+
+} // namespace sparsity
+} // namespace mlir
+
+#endif // SPARSITY_MLIR_COSTMODEL_COSTMODEL_H

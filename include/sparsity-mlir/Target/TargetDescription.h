@@ -1,0 +1,107 @@
+//===- TargetDescription.h - targets as data --------------------*- C++ -*-===//
+//
+// Part of sparsity-mlir. A target description is data: a JSON object (a
+// preset shipped with the project, or a file) or the same object written as
+// a dictionary attribute `sparsity.target` on the module. This header parses
+// and validates it; docs/targets.md is the schema.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSITY_MLIR_TARGET_TARGETDESCRIPTION_H
+#define SPARSITY_MLIR_TARGET_TARGETDESCRIPTION_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace sparsity {
+
+/// The parameters of the `npu-ref` accelerator (docs/npu-ref.md): a
+/// weight-stationary array of `cols` output lanes, each reducing `rows`
+/// elements per cycle, with zero-skipping of all-zero groups of `group`
+/// consecutive reduction elements.
+struct NpuRefParams {
+  /// Reduction elements one lane multiplies per cycle.
+  int64_t rows = 16;
+  /// Output lanes of the array: the output channels of one tile.
+  int64_t cols = 32;
+  /// Reduction elements of one weight tile (a multiple of `group`).
+  int64_t tileK = 256;
+  /// Zero-skip granularity along the reduction dimension (divides `rows`).
+  int64_t group = 8;
+  /// Cycles to decode a compressed tile's metadata (zero-skip mode only).
+  int64_t decodeCycles = 32;
+  /// Cycles to fill and drain the array, per tile, in every mode.
+  int64_t fillCycles = 48;
+  /// Bytes of one weight, activation or result element.
+  int64_t elementBytes = 4;
+  /// DRAM bandwidth in bytes per cycle.
+  double dramBytesPerCycle = 32.0;
+  /// On-chip activation buffer: an activation tensor that fits is read from
+  /// DRAM once, otherwise once per tile of output channels.
+  int64_t activationBufferBytes = 1 << 20;
+  /// Clock in GHz (cycles -> microseconds).
+  double clockGHz = 1.0;
+};
+
+/// A parsed, validated target description.
+struct TargetDescription {
+  /// `name` field (presets: the preset name).
+  std::string name;
+  /// `kind` field: the machine model; "npu-ref" is the only one so far.
+  std::string kind;
+  /// Where it came from, for messages: "preset", a file path or "module".
+  std::string source;
+  /// The implementations the planner may choose from, dense first.
+  std::vector<std::string> implementations;
+  /// Parameters of kind "npu-ref".
+  NpuRefParams npuRef;
+};
+
+/// Names of the built-in presets, sorted.
+std::vector<std::string> getTargetPresetNames();
+
+/// The JSON text of preset `name`, or an empty string.
+llvm::StringRef getTargetPresetJSON(llvm::StringRef name);
+
+/// Parses and validates `value`. On failure, `error` names the offending
+/// field (e.g. "field 'zero_skip.group': 3 does not divide 'array.rows' (16)").
+FailureOr<TargetDescription> parseTargetDescription(const llvm::json::Value &value,
+                                                    std::string &error);
+
+/// The same for JSON text.
+FailureOr<TargetDescription> parseTargetDescription(llvm::StringRef json,
+                                                    std::string &error);
+
+/// The same for a dictionary attribute (integers, floats, strings and nested
+/// dictionaries map to the JSON of the same shape).
+FailureOr<TargetDescription> parseTargetDescription(DictionaryAttr dict,
+                                                    std::string &error);
+
+/// The name of the module attribute that carries a description.
+inline llvm::StringRef getTargetAttrName() { return "sparsity.target"; }
+
+/// Resolves a `target=` option: a preset name, a path to a JSON file, or
+/// `module` (or the empty string, when the module has the attribute) for the
+/// `sparsity.target` attribute of `module`. On failure `error` says why.
+FailureOr<TargetDescription> resolveTarget(llvm::StringRef spec,
+                                           ModuleOp module, std::string &error);
+
+/// Writes `target` as JSON (the schema of docs/targets.md).
+llvm::json::Value toJSON(const TargetDescription &target);
+
+/// Writes `target` as the dictionary attribute that `resolveTarget` reads
+/// back from a module (integers as i64, numbers as f64).
+DictionaryAttr toDictionaryAttr(const TargetDescription &target,
+                                MLIRContext *context);
+
+} // namespace sparsity
+} // namespace mlir
+
+#endif // SPARSITY_MLIR_TARGET_TARGETDESCRIPTION_H

@@ -1,0 +1,320 @@
+//===- CostModel.cpp - per-layer latency prediction -----------------------===//
+//
+// Part of sparsity-mlir. docs/cost-model.md gives every formula used here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/CostModel/CostModel.h"
+#include "sparsity-mlir/Analysis/ElementMask.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+//===----------------------------------------------------------------------===//
+// The matrix form of a layer
+//===----------------------------------------------------------------------===//
+
+FailureOr<LayerGemm> sparsity::getLayerGemm(const LayerInfo &layer,
+                                            std::string &whyNot) {
+  LayerGemm gemm;
+  int64_t n = 1, k = 1, groups = 1;
+  for (auto [d, size] : llvm::enumerate(layer.weightShape)) {
+    if (layer.roles.output[d]) {
+      gemm.nDims.push_back(d);
+      n *= size;
+      if (layer.roles.input[d])
+        groups *= size;
+    } else {
+      gemm.kDims.push_back(d);
+      k *= size;
+    }
+  }
+  if (gemm.nDims.empty()) {
+    whyNot = "the weight has no output dimension";
+    return failure();
+  }
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(layer.op);
+  if (!linalgOp) {
+    whyNot = "the layer is not a linalg op";
+    return failure();
+  }
+  Value activation;
+  for (OpOperand *input : linalgOp.getDpsInputOperands())
+    if (input->getOperandNumber() != layer.weightOperand) {
+      activation = input->get();
+      break;
+    }
+  auto actType = activation ? dyn_cast<RankedTensorType>(activation.getType())
+                            : RankedTensorType();
+  if (!actType || !actType.hasStaticShape()) {
+    whyNot = "the activation is not a statically shaped tensor";
+    return failure();
+  }
+  gemm.geometry.m = layer.uses;
+  gemm.geometry.k = k;
+  gemm.geometry.n = n;
+  gemm.geometry.groups = groups;
+  gemm.geometry.activationElements = actType.getNumElements();
+  return gemm;
+}
+
+FailureOr<std::vector<float>>
+sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
+                                std::string &whyNot) {
+  if (layer.declared) {
+    whyNot = "the weight is a function argument";
+    return failure();
+  }
+  for (Operation *view : layer.weightChain)
+    if (!isa<tensor::CastOp>(view) &&
+        view->getName().getStringRef() != "sparsity.annotate") {
+      whyNot = "the weight reaches the layer through '" +
+               view->getName().getStringRef().str() +
+               "', which is not an identity";
+      return failure();
+    }
+  ElementsAttr values;
+  if (!matchPattern(layer.weightRoot, m_Constant(&values))) {
+    whyNot = "the weight is not a constant";
+    return failure();
+  }
+  FailureOr<std::vector<double>> elements = readConstantValues(values, whyNot);
+  if (failed(elements))
+    return failure();
+
+  // Strides of the weight in its own layout, then W[n][k] by walking the n
+  // dimensions and the k dimensions each in order.
+  ArrayRef<int64_t> shape = layer.weightShape;
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  auto offsets = [&](ArrayRef<int64_t> dims) {
+    std::vector<int64_t> result = {0};
+    for (int64_t d : dims) {
+      std::vector<int64_t> next;
+      next.reserve(result.size() * shape[d]);
+      for (int64_t base : result)
+        for (int64_t i = 0; i < shape[d]; ++i)
+          next.push_back(base + i * strides[d]);
+      result = std::move(next);
+    }
+    return result;
+  };
+  std::vector<int64_t> nOff = offsets(gemm.nDims), kOff = offsets(gemm.kDims);
+  std::vector<float> w;
+  w.reserve(nOff.size() * kOff.size());
+  for (int64_t no : nOff)
+    for (int64_t ko : kOff)
+      w.push_back(static_cast<float>((*elements)[no + ko]));
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// Statistics
+//===----------------------------------------------------------------------===//
+
+WeightGroupStats sparsity::computeGroupStats(
+    int64_t n, int64_t k, const NpuRefParams &params,
+    llvm::function_ref<bool(int64_t, int64_t)> isNonZero) {
+  WeightGroupStats stats;
+  stats.group = params.group;
+  stats.tileK = params.tileK;
+  stats.laneGroups.assign(n, 0);
+  for (int64_t r = 0; r < n; ++r) {
+    for (int64_t k0 = 0; k0 < k; k0 += params.tileK) {
+      int64_t kt = std::min(params.tileK, k - k0);
+      for (int64_t g0 = 0; g0 < kt; g0 += params.group) {
+        bool kept = false;
+        for (int64_t e = g0, end = std::min(g0 + params.group, kt); e < end;
+             ++e) {
+          bool nonZero = isNonZero(r, k0 + e);
+          stats.nonZeros += nonZero ? 1 : 0;
+          kept |= nonZero;
+        }
+        stats.laneGroups[r] += kept ? 1 : 0;
+      }
+    }
+  }
+  return stats;
+}
+
+WeightGroupStats sparsity::computeGroupStats(llvm::ArrayRef<float> w,
+                                             int64_t n, int64_t k,
+                                             const NpuRefParams &params) {
+  assert(static_cast<int64_t>(w.size()) == n * k && "matrix size mismatch");
+  return computeGroupStats(n, k, params, [&](int64_t r, int64_t c) {
+    return w[r * k + c] != 0.0f;
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Prediction
+//===----------------------------------------------------------------------===//
+
+/// log C(a, b).
+static double logChoose(int64_t a, int64_t b) {
+  return std::lgamma(static_cast<double>(a + 1)) -
+         std::lgamma(static_cast<double>(b + 1)) -
+         std::lgamma(static_cast<double>(a - b + 1));
+}
+
+double sparsity::expectedTileWork(int64_t population, int64_t draws,
+                                  llvm::ArrayRef<int64_t> successes,
+                                  int64_t group, int64_t rows) {
+  auto work = [&](int64_t groups) {
+    return static_cast<double>(ceilDiv(groups * group, rows));
+  };
+  if (successes.empty())
+    return 0.0;
+  // A tile that covers the whole reduction sees every group of its lanes.
+  if (draws >= population)
+    return work(*llvm::max_element(successes));
+
+  // cdfMax[x] = P(max_l X_l <= x) = prod_l P(X_l <= x).
+  std::vector<double> cdfMax(draws + 1, 1.0), pmf(draws + 1);
+  for (int64_t t : successes) {
+    assert(t >= 0 && t <= population && "lane count out of range");
+    int64_t lo = std::max<int64_t>(0, draws - (population - t));
+    int64_t hi = std::min(draws, t);
+    std::fill(pmf.begin(), pmf.end(), 0.0);
+    // Start at the mode, where the probability cannot underflow, and walk
+    // both ways with the ratio of neighbouring terms.
+    int64_t mode = std::clamp<int64_t>(
+        (draws + 1) * (t + 1) / (population + 2), lo, hi);
+    pmf[mode] =
+        std::exp(logChoose(t, mode) + logChoose(population - t, draws - mode) -
+                 logChoose(population, draws));
+    for (int64_t x = mode; x < hi; ++x)
+      pmf[x + 1] = pmf[x] * static_cast<double>((t - x) * (draws - x)) /
+                   static_cast<double>((x + 1) *
+                                       (population - t - draws + x + 1));
+    for (int64_t x = mode; x > lo; --x)
+      pmf[x - 1] = pmf[x] *
+                   static_cast<double>(x * (population - t - draws + x)) /
+                   static_cast<double>((t - x + 1) * (draws - x + 1));
+    double cdf = 0.0;
+    for (int64_t x = 0; x <= draws; ++x) {
+      cdf += pmf[x];
+      cdfMax[x] *= std::min(cdf, 1.0);
+    }
+  }
+  // E[work(max)] = sum_x P(max = x) * work(x); the last step takes the
+  // rounding slack of the CDF.
+  double expected = 0.0, below = 0.0;
+  for (int64_t x = 0; x <= draws; ++x) {
+    double atMost = x == draws ? 1.0 : cdfMax[x];
+    expected += (atMost - below) * work(x);
+    below = atMost;
+  }
+  return expected;
+}
+
+CandidateCost sparsity::predictNpuRef(const GemmGeometry &geometry,
+                                      NpuRefMode mode,
+                                      const WeightGroupStats &stats,
+                                      const NpuRefParams &params) {
+  CandidateCost cost;
+  cost.impl = stringifyNpuRefMode(mode).str();
+  const int64_t g = params.group;
+  // Groups of one lane over its whole reduction, tiles starting afresh.
+  int64_t laneTotal = 0;
+  for (int64_t k0 = 0; k0 < geometry.k; k0 += params.tileK)
+    laneTotal += ceilDiv(std::min(params.tileK, geometry.k - k0), g);
+  assert((mode == NpuRefMode::Dense ||
+          static_cast<int64_t>(stats.laneGroups.size()) == geometry.n) &&
+         "statistics of another layer");
+
+  for (int64_t n0 = 0; n0 < geometry.n; n0 += params.cols) {
+    int64_t lanes = std::min(params.cols, geometry.n - n0);
+    llvm::ArrayRef<int64_t> lane;
+    double laneSum = 0;
+    if (mode == NpuRefMode::ZeroSkip) {
+      lane = llvm::ArrayRef<int64_t>(stats.laneGroups).slice(n0, lanes);
+      for (int64_t t : lane)
+        laneSum += static_cast<double>(t);
+    }
+    // Full reduction tiles share one expectation; the last may be partial.
+    double fullWork = -1;
+    for (int64_t k0 = 0; k0 < geometry.k; k0 += params.tileK) {
+      int64_t kt = std::min(params.tileK, geometry.k - k0);
+      int64_t tileGroups = ceilDiv(kt, g);
+      double compute, kept = 0;
+      if (mode == NpuRefMode::Dense) {
+        compute = getTileComputeCycles(geometry, mode, kt, 0, params);
+      } else {
+        double work;
+        if (kt == params.tileK && fullWork >= 0) {
+          work = fullWork;
+        } else {
+          work = expectedTileWork(laneTotal, tileGroups, lane, g, params.rows);
+          if (kt == params.tileK)
+            fullWork = work;
+        }
+        // getTileComputeCycles with the expected work of the slowest lane.
+        compute = static_cast<double>(geometry.m) * work +
+                  static_cast<double>(params.fillCycles + params.decodeCycles);
+        kept = laneSum * static_cast<double>(tileGroups) /
+               static_cast<double>(laneTotal);
+      }
+      double memory =
+          getTileDramBytes(geometry, mode, lanes, kt, kept, params) /
+          params.dramBytesPerCycle;
+      cost.cycles += std::max(compute, memory);
+      cost.computeCycles += compute;
+      cost.memoryCycles += memory;
+    }
+  }
+  cost.microseconds = cyclesToMicroseconds(cost.cycles, params);
+  return cost;
+}
+
+std::vector<CandidateCost>
+sparsity::predictCandidates(const TargetDescription &target,
+                            const GemmGeometry &geometry,
+                            const WeightGroupStats &stats) {
+  std::vector<CandidateCost> result;
+  for (const std::string &impl : target.implementations) {
+    if (impl == "dense")
+      result.push_back(
+          predictNpuRef(geometry, NpuRefMode::Dense, stats, target.npuRef));
+    else if (impl == "zskip")
+      result.push_back(
+          predictNpuRef(geometry, NpuRefMode::ZeroSkip, stats, target.npuRef));
+  }
+  return result;
+}
+
+FailureOr<std::vector<CandidateCost>>
+sparsity::predictLayer(const TargetDescription &target, const LayerInfo &layer,
+                       std::string &whyNot) {
+  FailureOr<LayerGemm> gemm = getLayerGemm(layer, whyNot);
+  if (failed(gemm))
+    return failure();
+  FailureOr<std::vector<float>> w = readLayerWeightMatrix(layer, *gemm, whyNot);
+  if (failed(w))
+    return failure();
+  WeightGroupStats stats = computeGroupStats(*w, gemm->geometry.n,
+                                             gemm->geometry.k, target.npuRef);
+  return predictCandidates(target, gemm->geometry, stats);
+}
+
+const CandidateCost &
+sparsity::getFastest(llvm::ArrayRef<CandidateCost> candidates) {
+  assert(!candidates.empty() && "no candidates");
+  const CandidateCost *best = &candidates.front();
+  for (const CandidateCost &c : candidates)
+    if (c.cycles < best->cycles)
+      best = &c;
+  return *best;
+}

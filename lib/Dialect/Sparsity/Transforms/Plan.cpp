@@ -1,0 +1,124 @@
+//===- Plan.cpp - per-layer implementation choice by cost model -----------===//
+//
+// Part of sparsity-mlir. Predicts every candidate implementation of every
+// weight layer on a target and records the fastest (or the user's override)
+// as a #sparsity.plan attribute. docs/cost-model.md gives the formulas.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/CostModel/CostModel.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityDialect.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir {
+namespace sparsity {
+#define GEN_PASS_DEF_SPARSITYPLANPASS
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h.inc"
+} // namespace sparsity
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+namespace {
+struct PlannedLayer {
+  Operation *op;
+  std::vector<CandidateCost> candidates;
+  std::string choice;
+  bool override = false;
+};
+
+struct SparsityPlanPass
+    : public sparsity::impl::SparsityPlanPassBase<SparsityPlanPass> {
+  using SparsityPlanPassBase::SparsityPlanPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    FailureOr<TargetDescription> target = resolveTarget(targetSpec, module, error);
+    if (failed(target)) {
+      module.emitError() << "sparsity-plan: " << error;
+      return signalPassFailure();
+    }
+    std::string implList = llvm::join(target->implementations, ", ");
+    if (!force.empty() && !llvm::is_contained(target->implementations,
+                                              force.getValue())) {
+      module.emitError() << "sparsity-plan: force=" << force
+                         << " is not an implementation of target '"
+                         << target->name << "' (" << implList << ")";
+      return signalPassFailure();
+    }
+
+    // Everything is decided before anything is written, so that an error
+    // leaves the IR as it was.
+    OpSparsityAnalysis analysis(module);
+    std::vector<PlannedLayer> planned;
+    bool failedOverride = false;
+    for (const LayerInfo &layer : analysis.getLayers()) {
+      std::string whyNot;
+      FailureOr<std::vector<CandidateCost>> candidates =
+          predictLayer(*target, layer, whyNot);
+      if (failed(candidates)) {
+        layer.op->emitRemark() << "sparsity-plan: layer '" << layer.name
+                               << "' not planned: " << whyNot;
+        continue;
+      }
+      PlannedLayer p{layer.op, std::move(*candidates), "", false};
+      p.choice = getFastest(p.candidates).impl;
+      if (!force.empty())
+        p.choice = force;
+      if (Attribute user =
+              layer.op->getAttr(PlanAttr::getOverrideAttrName())) {
+        auto impl = dyn_cast<StringAttr>(user);
+        if (!impl || !llvm::is_contained(target->implementations,
+                                         impl.getValue().str())) {
+          layer.op->emitError()
+              << "sparsity-plan: " << PlanAttr::getOverrideAttrName() << " = "
+              << user << " is not an implementation of target '"
+              << target->name << "' (" << implList << ")";
+          failedOverride = true;
+          continue;
+        }
+        p.choice = impl.getValue().str();
+        p.override = true;
+      }
+      planned.push_back(std::move(p));
+    }
+    if (failedOverride)
+      return signalPassFailure();
+
+    MLIRContext *ctx = &getContext();
+    Builder b(ctx);
+    StringAttr targetName = b.getStringAttr(target->name);
+    double denseUs = 0, plannedUs = 0;
+    int64_t sparseLayers = 0;
+    for (const PlannedLayer &p : planned) {
+      SmallVector<NamedAttribute> fields;
+      for (const CandidateCost &c : p.candidates) {
+        fields.push_back(
+            b.getNamedAttr(c.impl, b.getF64FloatAttr(c.microseconds)));
+        if (c.impl == "dense")
+          denseUs += c.microseconds;
+        if (c.impl == p.choice)
+          plannedUs += c.microseconds;
+      }
+      sparseLayers += p.choice != "dense" ? 1 : 0;
+      p.op->setAttr(PlanAttr::getAttrName(),
+                    PlanAttr::get(ctx, targetName, b.getStringAttr(p.choice),
+                                  b.getDictionaryAttr(fields), p.override));
+    }
+    module->setAttr(getTargetAttrName(), toDictionaryAttr(*target, ctx));
+    module.emitRemark() << llvm::formatv(
+        "sparsity-plan: {0} layers planned for '{1}', {2} sparse; predicted "
+        "{3:F2} us dense, {4:F2} us planned ({5:F2}x)",
+        planned.size(), target->name, sparseLayers, denseUs, plannedUs,
+        plannedUs > 0 ? denseUs / plannedUs : 1.0);
+  }
+};
+} // namespace
