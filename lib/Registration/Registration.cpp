@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Registration/Registration.h"
+#include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Pipelines/Pipelines.h"
@@ -33,7 +34,7 @@
 using namespace mlir;
 
 void sparsity::registerSparsityDialects(DialectRegistry &registry) {
-  registry.insert<sparsity::SparsityDialect>();
+  registry.insert<sparsity::SparsityDialect, npu_ref::NpuRefDialect>();
 }
 
 void sparsity::registerToolDialects(DialectRegistry &registry) {
