@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Registration/Registration.h"
+#include "sparsity-mlir/Conversion/Passes.h"
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
@@ -50,6 +51,7 @@ void sparsity::registerToolDialects(DialectRegistry &registry) {
 
 void sparsity::registerToolPasses() {
   registerSparsityPasses();
+  registerSparsityConversionPasses();
   registerSparsityPipelines();
   registerTransformsPasses();
   registerConversionPasses();

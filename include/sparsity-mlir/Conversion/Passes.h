@@ -1,0 +1,31 @@
+//===- Passes.h - sparsity-mlir conversion passes ---------------*- C++ -*-===//
+//
+// Part of sparsity-mlir.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSITY_MLIR_CONVERSION_PASSES_H
+#define SPARSITY_MLIR_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+#include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefDialect.h"
+
+namespace mlir {
+namespace sparsity {
+
+#define GEN_PASS_DECL
+#include "sparsity-mlir/Conversion/Passes.h.inc"
+
+/// Registers every conversion pass of this project with the global registry.
+#define GEN_PASS_REGISTRATION
+#include "sparsity-mlir/Conversion/Passes.h.inc"
+
+} // namespace sparsity
+} // namespace mlir
+
+#endif // SPARSITY_MLIR_CONVERSION_PASSES_H
