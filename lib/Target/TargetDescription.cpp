@@ -114,7 +114,8 @@ public:
     if (!d)
       return fail(key, "expected a number");
     if (!(*d > 0) || !std::isfinite(*d))
-      return fail(key, llvm::formatv("{0} is not a positive number", *d));
+      return fail(key, llvm::formatv("{0} is not a positive number",
+                                      llvm::json::Value(*d)));
     out = *d;
     return true;
   }

@@ -316,3 +316,29 @@ func.func @annotate_generic_missing_pattern(%w: tensor<4xf32>) {
   %0 = "sparsity.annotate"(%w) : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #sparsity.plan verifier
+//===----------------------------------------------------------------------===//
+
+// The choice must be one of the candidates.
+// expected-error @+1 {{plan choice 'csr' is not one of its candidates}}
+func.func private @plan_choice_not_candidate() attributes {p = #sparsity.plan<target = "npu-ref-g8", choice = "csr", candidates = {dense = 1.0 : f64}>}
+
+// -----
+
+// Predictions are microseconds: floats.
+// expected-error @+1 {{plan candidate 'dense' must be a float (microseconds)}}
+func.func private @plan_candidate_not_float() attributes {p = #sparsity.plan<target = "npu-ref-g8", choice = "dense", candidates = {dense = 1 : i64}>}
+
+// -----
+
+// expected-error @+1 {{plan candidate 'zskip' has predicted latency -2.000000e+00, expected a finite number >= 0}}
+func.func private @plan_candidate_negative() attributes {p = #sparsity.plan<target = "npu-ref-g8", choice = "dense", candidates = {dense = 1.0 : f64, zskip = -2.0 : f64}>}
+
+// -----
+
+// expected-error @+1 {{plan target must not be empty}}
+func.func private @plan_empty_target() attributes {p = #sparsity.plan<target = "", choice = "dense", candidates = {dense = 1.0 : f64}>}

@@ -248,3 +248,11 @@ func.func @annotate_empty(%w: tensor<4xf32>) -> tensor<4xf32> {
   %0 = sparsity.annotate %w pattern<> : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// #sparsity.plan: `override` is printed only when set.
+// CHECK-LABEL: func.func private @plan
+// CHECK-SAME: p = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 1.500000e+00 : f64, zskip = 7.500000e-01 : f64}>
+// CHECK-SAME: q = #sparsity.plan<target = "x", choice = "dense", candidates = {dense = 0.000000e+00 : f64}, override = true>
+func.func private @plan() attributes {
+  p = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 1.5 : f64, zskip = 0.75 : f64}, override = false>,
+  q = #sparsity.plan<target = "x", choice = "dense", candidates = {dense = 0.0 : f64}, override = true>}

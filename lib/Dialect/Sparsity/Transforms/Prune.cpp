@@ -10,18 +10,22 @@
 
 #include "sparsity-mlir/Analysis/ConstantPattern.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Regex.h"
 
@@ -175,8 +179,17 @@ private:
   std::optional<SparsityTotals> selectionTotals;
   /// What the weights already save (zeros, earlier pruning), in the metric.
   int64_t currentSaved() const;
-  /// Writes the pruned constants; returns how many changed.
-  int64_t write();
+  /// Writes the pruned constants; returns how many changed. `constantOf`
+  /// maps a layer's constant to the one to rewrite (default: itself).
+  int64_t write(function_ref<arith::ConstantOp(arith::ConstantOp)> constantOf =
+                    nullptr);
+  /// hybrid=auto: prunes with the structured share of lowest predicted
+  /// latency on the device.
+  LogicalResult searchHybrid(ModuleOp module,
+                             const OpSparsityAnalysis &analysis);
+  /// The predicted latency (us) of the current selection once written and
+  /// folded, on a copy of `module`.
+  double predictSelection(ModuleOp module, const TargetDescription &device);
 
   Granularity kind = Granularity::Unstructured;
   bool useL2 = false;
@@ -263,6 +276,22 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
   if (minKept < 0)
     return bad("min-kept",
                llvm::formatv("{0} is negative", minKept.getValue()));
+  if (!hybrid.empty()) {
+    if (hybrid != "auto")
+      return bad("hybrid", "unknown value '" + hybrid + "' (expected auto)");
+    if (kind != Granularity::Unstructured || !byOps || !global)
+      return bad("hybrid", "hybrid=auto splits an operation budget between "
+                           "channels and single weights: it needs "
+                           "granularity=unstructured metric=ops scope=global");
+    if (structured > 0.0)
+      return bad("structured", "hybrid=auto chooses the structured share "
+                               "itself: give one or the other");
+    if (hybridSteps < 1 || hybridSteps > 100)
+      return bad("hybrid-steps", llvm::formatv("{0} is outside [1, 100]",
+                                               hybridSteps.getValue()));
+  } else if (!device.empty()) {
+    return bad("device", "only the hybrid=auto search uses a device");
+  }
   return success();
 }
 
@@ -933,7 +962,8 @@ void SparsityPrunePass::pruneUnstructured() {
     select(l, roundHalfEven(target * layers[l].size()));
 }
 
-int64_t SparsityPrunePass::write() {
+int64_t SparsityPrunePass::write(
+    function_ref<arith::ConstantOp(arith::ConstantOp)> constantOf) {
   int64_t changed = 0;
   for (Prunable &layer : layers) {
     // Existing zeros are already zero: only rewrite what changes.
@@ -946,7 +976,8 @@ int64_t SparsityPrunePass::write() {
     if (!changes)
       continue;
     ++changed;
-    arith::ConstantOp constant = layer.constant;
+    arith::ConstantOp constant =
+        constantOf ? constantOf(layer.constant) : layer.constant;
     auto type = cast<RankedTensorType>(constant.getType());
     size_t numBytes = layer.size() * layer.byteWidth;
     Attribute value;
@@ -1002,6 +1033,11 @@ void SparsityPrunePass::runOnOperation() {
 
   switch (kind) {
   case Granularity::Unstructured:
+    if (hybrid == "auto") {
+      if (failed(searchHybrid(module, analysisRef)))
+        return signalPassFailure();
+      break;
+    }
     if (structured > 0.0) {
       buildChannelGroups(analysisRef);
       pruneChannels(structured);
@@ -1062,4 +1098,112 @@ void SparsityPrunePass::runOnOperation() {
       changed, ratio(totals.zeroParams, totals.params),
       totals.zeroParams, totals.params, ratio(totals.savedMacs, totals.macs),
       ratio(totals.savedUnstructured + totals.savedStructured, totals.macs));
+}
+
+//===----------------------------------------------------------------------===//
+// hybrid=auto
+//===----------------------------------------------------------------------===//
+
+double SparsityPrunePass::predictSelection(ModuleOp module,
+                                           const TargetDescription &device) {
+  // The resources the module holds now; every other one created below
+  // belongs to the copy and is released with it.
+  llvm::StringSet<> ownKeys;
+  module.walk([&](arith::ConstantOp op) {
+    if (auto r = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+      ownKeys.insert(r.getRawHandle().getKey());
+  });
+
+  IRMapping mapping;
+  OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone(mapping));
+  write([&](arith::ConstantOp c) {
+    return mapping.lookup(c.getResult()).getDefiningOp<arith::ConstantOp>();
+  });
+  {
+    OpSparsityAnalysis pruned(*copy);
+    StructuredFold fold(pruned, /*foldConstants=*/true);
+    if (fold.getRemovedChannels() > 0)
+      (void)fold.apply(*copy);
+  }
+  double us = 0;
+  OpSparsityAnalysis folded(*copy);
+  for (const LayerInfo &layer : folded.getLayers()) {
+    std::string whyNot;
+    FailureOr<std::vector<CandidateCost>> candidates =
+        predictLayer(device, layer, whyNot);
+    if (succeeded(candidates))
+      us += getFastest(*candidates).microseconds;
+  }
+  copy->walk([&](arith::ConstantOp op) {
+    if (auto r = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+      if (!ownKeys.contains(r.getRawHandle().getKey()))
+        if (auto *entry = r.getRawHandle().getResource())
+          entry->setBlob(AsmResourceBlob());
+  });
+  return us;
+}
+
+LogicalResult
+SparsityPrunePass::searchHybrid(ModuleOp module,
+                                const OpSparsityAnalysis &analysis) {
+  std::string error;
+  FailureOr<TargetDescription> dev = resolveTarget(device, module, error);
+  if (failed(dev)) {
+    emitError(module.getLoc())
+        << "sparsity-prune: option 'device': " << error;
+    return failure();
+  }
+  buildChannelGroups(analysis);
+  std::vector<llvm::BitVector> initialPruned, initialKept;
+  for (const Prunable &layer : layers) {
+    initialPruned.push_back(layer.pruned);
+    initialKept.push_back(layer.kept);
+  }
+  auto select = [&](double share) {
+    for (auto [l, layer] : llvm::enumerate(layers)) {
+      layer.pruned = initialPruned[l];
+      layer.kept = initialKept[l];
+    }
+    selectionTotals.reset();
+    if (share > 0.0)
+      pruneChannels(share);
+    pruneUnstructured();
+  };
+
+  struct Split {
+    double share;
+    double sOp;
+    double us;
+  };
+  std::vector<Split> splits;
+  for (int64_t i = 0; i <= hybridSteps; ++i) {
+    double share = target * static_cast<double>(i) /
+                   static_cast<double>(hybridSteps);
+    select(share);
+    SparsityTotals totals =
+        selectionTotals ? *selectionTotals : countSelection();
+    double sOp = totals.macs == 0 ? 0.0
+                                  : static_cast<double>(totals.savedMacs) /
+                                        static_cast<double>(totals.macs);
+    splits.push_back({share, sOp, predictSelection(module, *dev)});
+  }
+  // The lowest prediction; the smaller share among equals.
+  const Split *best = &splits.front();
+  for (const Split &split : splits)
+    if (split.us < best->us)
+      best = &split;
+  select(best->share);
+
+  std::string table;
+  llvm::raw_string_ostream os(table);
+  for (const Split &split : splits)
+    os << llvm::formatv("\n  structured {0:F3}: s_op {1:P2}, {2:F2} us{3}",
+                        split.share, split.sOp, split.us,
+                        &split == best ? "  <- chosen" : "");
+  emitRemark(module.getLoc()) << llvm::formatv(
+      "sparsity-prune: hybrid=auto on '{0}' chose structured share {1:F3} "
+      "(predicted {2:F2} us after folding, every layer at its fastest "
+      "implementation):{3}",
+      dev->name, best->share, best->us, table);
+  return success();
 }

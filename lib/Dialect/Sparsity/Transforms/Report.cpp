@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 
@@ -94,6 +95,51 @@ static void writeLayer(llvm::json::OStream &json, const LayerInfo &layer,
     else
       json.attribute("block", nullptr);
     json.attribute("saved_macs_foldable", foldableMacs);
+    auto plan = layer.op->getAttrOfType<PlanAttr>(PlanAttr::getAttrName());
+    if (!plan) {
+      json.attribute("plan", nullptr);
+      return;
+    }
+    json.attributeObject("plan", [&] {
+      json.attribute("target", plan.getTarget().getValue());
+      json.attribute("choice", plan.getChoice().getValue());
+      json.attribute("override", plan.getOverride());
+      json.attributeObject("candidates", [&] {
+        for (NamedAttribute c : plan.getCandidates())
+          json.attribute(c.getName().getValue(),
+                         cast<FloatAttr>(c.getValue()).getValueAsDouble());
+      });
+    });
+  });
+}
+
+/// Writes `model.predicted_us`: the sums over the planned layers of the
+/// dense candidate and of the chosen one (null when no layer is planned).
+static void writePredicted(llvm::json::OStream &json,
+                           ArrayRef<LayerInfo> layers) {
+  double dense = 0, planned = 0;
+  int64_t count = 0;
+  std::string target;
+  for (const LayerInfo &layer : layers) {
+    auto plan = layer.op->getAttrOfType<PlanAttr>(PlanAttr::getAttrName());
+    if (!plan)
+      continue;
+    if (count++ == 0)
+      target = plan.getTarget().str();
+    else if (target != plan.getTarget().getValue())
+      target = "(several)";
+    dense += plan.getPredicted("dense").value_or(0.0);
+    planned += plan.getPredicted(plan.getChoice().getValue()).value_or(0.0);
+  }
+  if (count == 0) {
+    json.attribute("predicted_us", nullptr);
+    return;
+  }
+  json.attributeObject("predicted_us", [&] {
+    json.attribute("target", target);
+    json.attribute("planned_layers", count);
+    json.attribute("dense", dense);
+    json.attribute("planned", planned);
   });
 }
 
@@ -125,6 +171,7 @@ static std::string renderJSON(const OpSparsityAnalysis &analysis,
       json.attribute("uncounted_layers",
                      static_cast<int64_t>(analysis.getUncounted().size()));
       json.attribute("saved_macs_foldable", foldable);
+      writePredicted(json, analysis.getLayers());
     });
     json.attributeArray("layers", [&] {
       for (const LayerInfo &layer : analysis.getLayers())

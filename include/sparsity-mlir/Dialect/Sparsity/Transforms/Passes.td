@@ -137,6 +137,15 @@ def SparsityPrunePass : Pass<"sparsity-prune", "::mlir::ModuleOp"> {
       (whole kernel windows), scored by their norm.
     * `structured=F` (hybrid, the paper's "best of both"): channels are
       pruned to `F` first, then single weights up to `target`.
+    * `hybrid=auto device=<target>` (with `metric=ops`): chooses `F` for
+      you. For each of `hybrid-steps + 1` shares `F = target * i / steps`
+      it prunes channels to `F` and single weights up to `target`, folds
+      the pruned channels away (as `--sparsity-fold-structured` would) on a
+      copy of the module, and predicts the latency of the result on the
+      device with the cost model of `--sparsity-plan` (every layer at its
+      fastest implementation). The split with the lowest predicted latency
+      is applied, and a remark lists every split with its prediction.
+      `device` is a target preset, a JSON description or `module`.
 
     Ties are broken by position, so the output is deterministic. Layers whose
     name matches `exclude` are left alone, and every layer keeps at least
@@ -165,6 +174,14 @@ def SparsityPrunePass : Pass<"sparsity-prune", "::mlir::ModuleOp"> {
            "Regular expression: layers whose name matches are not pruned">,
     Option<"minKept", "min-kept", "int64_t", /*default=*/"1",
            "Weights every layer keeps at least">,
+    Option<"hybrid", "hybrid", "std::string", /*default=*/"\"\"",
+           "'auto': choose the structured share that minimises the "
+           "predicted latency on `device`">,
+    Option<"device", "device", "std::string", /*default=*/"\"\"",
+           "Target of the hybrid=auto search: a preset, a JSON file or "
+           "'module'">,
+    Option<"hybridSteps", "hybrid-steps", "int64_t", /*default=*/"10",
+           "Structured shares tried by hybrid=auto, besides 0 (1-100)">,
   ];
   let dependentDialects = ["::mlir::sparsity::SparsityDialect"];
 }
