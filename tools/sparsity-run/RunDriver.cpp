@@ -1,6 +1,7 @@
-//===- sparsity-run.cpp - JIT-run, verify and benchmark a function --------===//
+//===- RunDriver.cpp - JIT-run, verify and benchmark a function -----------===//
 //
-// Part of sparsity-mlir. Lowers a linalg-on-tensors program through the
+// Part of sparsity-mlir. The driver of sparsity-run, compiled into
+// sparsity-run and sparsity-sim (RunDriver.h). Lowers a linalg-on-tensors program through the
 // default CPU pipeline (sparsity-cpu-pipeline), JIT-compiles it with MLIR's
 // ExecutionEngine and calls an entry function on random or .npy inputs; the
 // outputs can be written as .npy, compared against .npy files or against a
@@ -10,6 +11,8 @@
 // not match, 2 a usage, I/O or compilation error.
 //
 //===----------------------------------------------------------------------===//
+
+#include "RunDriver.h"
 
 #include "sparsity-mlir/Pipelines/Pipelines.h"
 #include "sparsity-mlir/Registration/Registration.h"
@@ -55,6 +58,8 @@ using llvm::StringRef;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("sparsity-run options");
+
+cl::OptionCategory &sparsity::run::getRunCategory() { return runCategory; }
 
 static cl::opt<std::string>
     inputFilename(cl::Positional,
@@ -147,16 +152,21 @@ static cl::opt<bool> printPipeline(
     cl::desc("Print the textual form of the lowering pipeline and exit"),
     cl::cat(runCategory));
 
+using namespace mlir::sparsity::run;
+
 namespace {
 
-/// Exit codes.
-enum ExitCode : int { kSuccess = 0, kMismatch = 1, kError = 2 };
+/// The hooks of the tool that runs the driver.
+const RunHooks *hooks = nullptr;
+} // namespace
 
-/// Prints an error naming the place it happened; returns kError.
-int fail(const llvm::Twine &msg) {
-  llvm::WithColor::error(llvm::errs(), "sparsity-run") << msg << "\n";
+int sparsity::run::fail(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), hooks ? hooks->toolName : "sparsity-run")
+      << msg << "\n";
   return kError;
 }
+
+namespace {
 
 /// A host buffer with 64-byte alignment, freed on destruction.
 class HostBuffer {
@@ -319,8 +329,10 @@ LogicalResult loadProgram(MLIRContext &ctx, StringRef file, StringRef entry,
   return success();
 }
 
-/// Lowers `prog` through the default CPU pipeline and JIT-compiles it.
-LogicalResult compileProgram(Program &prog) {
+/// Lowers `prog` through the default CPU pipeline and JIT-compiles it; the
+/// tool's extra symbols are registered for the program under test only
+/// (`primary`), not for a reference.
+LogicalResult compileProgram(Program &prog, bool primary) {
   MLIRContext *ctx = prog.module->getContext();
   auto fn = prog.module->lookupSymbol<func::FuncOp>(prog.entry);
   // The C interface takes one descriptor pointer per memref; the function
@@ -359,6 +371,8 @@ LogicalResult compileProgram(Program &prog) {
                 "': " + llvm::toString(engine.takeError())),
            failure();
   prog.engine = std::move(*engine);
+  if (primary && hooks->registerSymbols)
+    hooks->registerSymbols(*prog.engine);
   return success();
 }
 
@@ -690,7 +704,7 @@ LogicalResult writeArrays(StringRef flag, const std::string &dir,
   return success();
 }
 
-int runMain() {
+int runDriver() {
   if (optLevel > 3)
     return fail("--opt-level must be 0, 1, 2 or 3");
   if ((relTol.getNumOccurrences() && !(relTol >= 0)) ||
@@ -743,6 +757,13 @@ int runMain() {
   Program prog;
   if (failed(loadProgram(ctx, inputFilename, entryName, prog)))
     return kError;
+  if (hooks->prepare) {
+    bool stop = false;
+    if (failed(hooks->prepare(*prog.module, stop)))
+      return kError;
+    if (stop)
+      return kSuccess;
+  }
   const Signature &sig = prog.sig;
 
   // Inputs, checked against the signature before anything is compiled.
@@ -815,7 +836,8 @@ int runMain() {
       !llvm::sys::fs::is_directory(saveInputsDir))
     return fail("--save-inputs: '" + saveInputsDir + "' is not a directory");
 
-  if (failed(compileProgram(prog)) || (refMlir && failed(compileProgram(ref))))
+  if (failed(compileProgram(prog, /*primary=*/true)) ||
+      (refMlir && failed(compileProgram(ref, /*primary=*/false))))
     return kError;
 
   auto makeOutputs = [](const Signature &s) {
@@ -888,7 +910,8 @@ int runMain() {
 
   if (!allMatch) {
     llvm::outs().flush();
-    llvm::errs() << "sparsity-run: results do not match the reference\n";
+    llvm::errs() << hooks->toolName
+                 << ": results do not match the reference\n";
     return kMismatch;
   }
   return kSuccess;
@@ -896,19 +919,7 @@ int runMain() {
 
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM initLLVM(argc, argv);
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  cl::HideUnrelatedOptions(runCategory);
-  if (!cl::ParseCommandLineOptions(
-          argc, argv,
-          "sparsity-run: JIT-compile a linalg-on-tensors function with the "
-          "default CPU pipeline, run it on random or .npy inputs, compare "
-          "and benchmark it\n\n"
-          "Exit codes: 0 success (all comparisons matched), 1 a comparison "
-          "did not match, 2 a usage, I/O or compilation error\n",
-          &llvm::errs()))
-    return kError;
-  return runMain();
+int sparsity::run::runMain(const RunHooks &runHooks) {
+  hooks = &runHooks;
+  return runDriver();
 }
