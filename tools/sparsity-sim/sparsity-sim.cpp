@@ -365,16 +365,16 @@ int main(int argc, char **argv) {
           "did not match, 2 a usage, I/O or compilation error\n",
           &llvm::errs()))
     return kError;
-  if (cyclesOnly)
-    for (StringRef flag : {"compare", "input", "output-dir", "save-inputs",
-                           "bench", "print-outputs"})
-      if (cl::getRegisteredOptions().lookup(flag)->getNumOccurrences())
-        return fail("--cycles-only does not execute the program; --" + flag +
-                    " needs it");
-
   RunHooks hooks;
   hooks.toolName = "sparsity-sim";
   hooks.prepare = [](ModuleOp module, bool &stop) -> LogicalResult {
+    if (cyclesOnly)
+      for (StringRef flag : {"compare", "input", "output-dir", "save-inputs",
+                             "bench", "print-outputs"})
+        if (cl::getRegisteredOptions().lookup(flag)->getNumOccurrences())
+          return fail("--cycles-only does not execute the program; --" +
+                      flag + " needs it"),
+                 failure();
     std::string error;
     FailureOr<TargetDescription> target = resolveTarget("module", module, error);
     if (failed(target))
