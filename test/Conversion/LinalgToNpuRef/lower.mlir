@@ -101,3 +101,16 @@ func.func @batch_matmul(%a: tensor<2x3x4xf32>, %c: tensor<2x3x5xf32>) -> tensor<
 // BLOB-LABEL: func.func @matmul_packing
 // BLOB: npu_ref.gemm {{.*}} bitmap = dense<[1, 3]> : tensor<2xi8>, {{.*}} values = dense_resource<npu_ref_fc_values> : tensor<24xf32>
 // BLOB: npu_ref_fc_values: "0x04000000
+
+// -----
+
+// The plan's choice is used; a user override wins over it.
+// CHECK-LABEL: func.func @plan_choice
+// CHECK: npu_ref.gemm {{.*}} layer("planned") mode("zskip")
+// CHECK: npu_ref.gemm {{.*}} layer("overridden") mode("dense")
+func.func @plan_choice(%a: tensor<3x16xf32>, %c: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %b = arith.constant dense<1.0> : tensor<16x2xf32>
+  %0 = linalg.matmul {sparsity.plan = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 2.0 : f64, zskip = 1.0 : f64}>} ins(%a, %b : tensor<3x16xf32>, tensor<16x2xf32>) outs(%c : tensor<3x2xf32>) -> tensor<3x2xf32> loc("planned")
+  %1 = linalg.matmul {sparsity.impl = "dense", sparsity.plan = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 2.0 : f64, zskip = 1.0 : f64}>} ins(%a, %b : tensor<3x16xf32>, tensor<16x2xf32>) outs(%0 : tensor<3x2xf32>) -> tensor<3x2xf32> loc("overridden")
+  return %1 : tensor<3x2xf32>
+}
