@@ -9,14 +9,19 @@
 #  4. prune the dense tiny MobileNetV2's channels (50 % of every layer's
 #     filters), fold the pruned channels out of the tensor shapes, show how
 #     the shapes and the MACs change, and check that the folded network
-#     computes what the pruned one does.
+#     computes what the pruned one does;
+#  5. plan the pruned ResNet-18 for the npu-ref-g1 accelerator model (dense
+#     or zero-skip per layer, by the cost model), lower it to npu_ref
+#     instructions with packed weights, and run sparsity-sim: cycles per
+#     layer, and the lowered program checked against the original.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 "$SPARSITY_ROOT/scripts/setup.sh"
 dir="$SPARSITY_ROOT/build"
 sparsity_configure "$dir" -DCMAKE_BUILD_TYPE=Release
-ninja -C "$dir" -j "$SPARSITY_JOBS" sparsity-opt sparsity-import-onnx sparsity-run
+ninja -C "$dir" -j "$SPARSITY_JOBS" sparsity-opt sparsity-import-onnx sparsity-run \
+  sparsity-sim
 bin="$dir/bin"
 
 model="$SPARSITY_ROOT/models/examples/tiny_cnn.mlir"
@@ -70,3 +75,14 @@ paste -d' ' \
 echo "== sparsity-run: the folded network against the pruned one, same inputs"
 "$bin/sparsity-run" "$work/mbv2.folded.mlir" --compare "$work/mbv2.pruned.mlir" \
   --rtol 1e-5
+
+echo
+echo "== --sparsity-plan=target=npu-ref-g1 on the pruned ResNet-18 (dense or zero-skip per layer):"
+"$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-plan=target=npu-ref-g1 \
+  --mlir-print-debuginfo -o "$work/resnet18.planned.mlir" 2> "$work/plan.log"
+grep 'layers planned' "$work/plan.log" | sed 's/^.*remark: /   /'
+echo "== --sparsity-lower, then sparsity-sim: cycles per layer from the packed weights, and the"
+echo "   lowered program executed against the original (same random inputs)"
+"$bin/sparsity-opt" "$work/resnet18.planned.mlir" --sparsity-lower \
+  -o "$work/resnet18.npu.mlir"
+"$bin/sparsity-sim" "$work/resnet18.npu.mlir" --compare "$work/resnet18.mlir"
