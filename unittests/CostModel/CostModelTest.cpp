@@ -281,4 +281,29 @@ TEST(PredictVsExact, CloseWhenReductionSpansTiles) {
   }
 }
 
+/// A partial last reduction tile gets its own expectation (not the full
+/// tiles' one), and its kept groups in proportion to its groups.
+TEST(PredictVsExact, PartialReductionTileAndMemoryBoundZeroSkip) {
+  NpuRefParams p;
+  p.group = 1;
+  std::vector<float> w = randomMatrix(64, 300, 0.3, 5);
+  WeightGroupStats s = computeGroupStats(w, 64, 300, p);
+  NpuRefPacked packed = packZeroSkip(w, 64, 300, p);
+  GemmGeometry g = geometry(196, 300, 64, 196 * 300);
+  double exact =
+      countNpuRefCycles(g, NpuRefMode::ZeroSkip, packed.bitmap, p).cycles;
+  double predicted = predictNpuRef(g, NpuRefMode::ZeroSkip, s, p).cycles;
+  EXPECT_LT(std::fabs(predicted - exact) / exact, 0.05);
+  // One activation row: the full tiles are memory-bound. The bytes depend
+  // on the kept groups only through their expectation per tile, which sums
+  // to the exact total.
+  GemmGeometry fc = geometry(1, 300, 64, 300);
+  NpuRefCycles exactFc =
+      countNpuRefCycles(fc, NpuRefMode::ZeroSkip, packed.bitmap, p);
+  CandidateCost predFc = predictNpuRef(fc, NpuRefMode::ZeroSkip, s, p);
+  EXPECT_EQ(exactFc.memoryBoundTiles, 2);
+  EXPECT_NEAR(predFc.memoryCycles, exactFc.memoryCycles, 1e-6);
+  EXPECT_LT(std::fabs(predFc.cycles - exactFc.cycles) / exactFc.cycles, 0.01);
+}
+
 } // namespace
