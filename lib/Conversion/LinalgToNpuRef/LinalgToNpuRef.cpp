@@ -372,7 +372,7 @@ struct SparsityLowerPass
 
     // Decide every layer before rewriting anything, so that an error leaves
     // the module as it was.
-    OpSparsityAnalysis analysis(module);
+    const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
     llvm::DenseMap<Operation *, LayerLowering> plans;
     bool hadError = false;
     for (const LayerInfo &layer : analysis.getLayers()) {
