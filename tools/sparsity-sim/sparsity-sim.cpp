@@ -72,6 +72,8 @@ struct SimLayer {
   std::vector<uint8_t> bitmap;
   std::vector<float> values;
   NpuRefCycles cycles;
+  /// What the cost model predicted for the layer (`predicted_us`), if known.
+  std::optional<double> predictedUs;
 };
 
 /// The layers of the program under test, indexed by the id its calls pass.
@@ -219,6 +221,8 @@ LogicalResult collectLayers(ModuleOp module, const TargetDescription &target,
       }
       layer.weights = std::move(*weights);
     }
+    if (FloatAttr predicted = op.getPredictedUsAttr())
+      layer.predictedUs = predicted.getValueAsDouble();
     layer.cycles =
         countNpuRefCycles(layer.geometry, layer.mode, layer.bitmap, params);
     layers.push_back(std::move(layer));
@@ -245,13 +249,14 @@ void printTable(const TargetDescription &target) {
   };
   pad("layer", width);
   os << "  mode       m      k      n  groups        cycles       compute"
-        "        memory          us\n";
-  double total = 0;
+        "        memory          us   predicted\n";
+  double total = 0, predicted = 0;
+  bool allPredicted = !layers.empty();
   for (const SimLayer &l : layers) {
     pad(l.name, width);
     os << "  ";
     pad(stringifyNpuRefMode(l.mode), 5);
-    os << llvm::format(" %6lld %6lld %6lld %7lld %13.0f %13.0f %13.1f %11.3f\n",
+    os << llvm::format(" %6lld %6lld %6lld %7lld %13.0f %13.0f %13.1f %11.3f",
                        static_cast<long long>(l.geometry.m),
                        static_cast<long long>(l.geometry.k),
                        static_cast<long long>(l.geometry.n),
@@ -259,11 +264,20 @@ void printTable(const TargetDescription &target) {
                        l.cycles.cycles, l.cycles.computeCycles,
                        l.cycles.memoryCycles,
                        cyclesToMicroseconds(l.cycles.cycles, p));
+    if (l.predictedUs)
+      os << llvm::format(" %11.3f\n", *l.predictedUs);
+    else
+      os << "           -\n";
     total += l.cycles.cycles;
+    predicted += l.predictedUs.value_or(0);
+    allPredicted &= l.predictedUs.has_value();
   }
   os << "total: " << layers.size() << " layer(s), "
      << llvm::format("%.0f", total) << " cycles, "
-     << llvm::format("%.3f", cyclesToMicroseconds(total, p)) << " us\n";
+     << llvm::format("%.3f", cyclesToMicroseconds(total, p)) << " us";
+  if (allPredicted)
+    os << " (predicted " << llvm::format("%.3f", predicted) << " us)";
+  os << "\n";
 }
 
 /// Writes the table as JSON to `path`, atomically.
@@ -287,6 +301,8 @@ LogicalResult writeJSON(StringRef path, const TargetDescription &target) {
         {"memory_bound_tiles", l.cycles.memoryBoundTiles},
         {"us", cyclesToMicroseconds(l.cycles.cycles, p)},
     });
+    if (l.predictedUs)
+      rows.back().getAsObject()->try_emplace("predicted_us", *l.predictedUs);
     total += l.cycles.cycles;
   }
   llvm::json::Object root{

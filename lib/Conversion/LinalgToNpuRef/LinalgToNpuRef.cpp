@@ -49,6 +49,8 @@ struct LayerLowering {
   SmallVector<unsigned> groupLoops, nLoops, kLoops, mLoops;
   /// W[n][k], row-major.
   std::vector<float> weights;
+  /// The plan's predicted latency of the chosen mode, if it has one.
+  std::optional<double> predictedUs;
   /// The weight constant and its identity views, erased when unused.
   SmallVector<Operation *> weightOps;
 };
@@ -311,7 +313,9 @@ struct LowerLayerPattern
         rewriter.getStringAttr(plan.name),
         rewriter.getStringAttr(stringifyNpuRefMode(plan.mode)),
         i64(geo.activationElements), nullptr, nullptr, nullptr, nullptr,
-        nullptr, nullptr);
+        nullptr, nullptr, nullptr);
+    if (plan.predictedUs)
+      gemm.setPredictedUsAttr(rewriter.getF64FloatAttr(*plan.predictedUs));
     for (NamedAttribute attr : attrs)
       gemm->setAttr(attr.getName(), attr.getValue());
 
@@ -378,6 +382,8 @@ struct SparsityLowerPass
     for (const LayerInfo &layer : analysis.getLayers()) {
       Operation *op = layer.op;
       std::string impl = "dense";
+      auto planAttr =
+          dyn_cast_or_null<PlanAttr>(op->getAttr(PlanAttr::getAttrName()));
       if (Attribute user = op->getAttr(PlanAttr::getOverrideAttrName())) {
         auto str = dyn_cast<StringAttr>(user);
         if (!str || !llvm::is_contained(target->implementations,
@@ -427,6 +433,8 @@ struct SparsityLowerPass
         continue;
       }
       plan->mode = *mode;
+      if (planAttr && planAttr.getTarget().getValue() == target->name)
+        plan->predictedUs = planAttr.getPredicted(impl);
       plans.try_emplace(op, std::move(*plan));
     }
     for (const UncountedOp &uncounted : analysis.getUncounted())

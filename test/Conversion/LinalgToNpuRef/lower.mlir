@@ -104,10 +104,11 @@ func.func @batch_matmul(%a: tensor<2x3x4xf32>, %c: tensor<2x3x5xf32>) -> tensor<
 
 // -----
 
-// The plan's choice is used; a user override wins over it.
+// The plan's choice is used, with its predicted latency; a user override
+// wins over it and takes the prediction of the overriding mode.
 // CHECK-LABEL: func.func @plan_choice
-// CHECK: npu_ref.gemm {{.*}} layer("planned") mode("zskip")
-// CHECK: npu_ref.gemm {{.*}} layer("overridden") mode("dense")
+// CHECK: npu_ref.gemm {{.*}} layer("planned") mode("zskip") {{{.*}}predicted_us = 1.000000e+00 : f64
+// CHECK: npu_ref.gemm {{.*}} layer("overridden") mode("dense") {{{.*}}predicted_us = 2.000000e+00 : f64
 func.func @plan_choice(%a: tensor<3x16xf32>, %c: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %b = arith.constant dense<1.0> : tensor<16x2xf32>
   %0 = linalg.matmul {sparsity.plan = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 2.0 : f64, zskip = 1.0 : f64}>} ins(%a, %b : tensor<3x16xf32>, tensor<16x2xf32>) outs(%c : tensor<3x2xf32>) -> tensor<3x2xf32> loc("planned")

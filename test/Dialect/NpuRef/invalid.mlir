@@ -52,6 +52,14 @@ func.func @gemm_negative_activation_elements(%act: tensor<1x4x2xf32>) -> tensor<
 
 // -----
 
+func.func @gemm_negative_prediction(%act: tensor<1x4x2xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'predicted_us' must be a finite number >= 0}}
+  %0 = npu_ref.gemm %act layer("fc") mode("dense") {activation_elements = 8 : i64, predicted_us = -1.0 : f64, weights = dense<1.0> : tensor<3x2xf32>} : tensor<1x4x2xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
 func.func @gemm_dense_no_weights(%act: tensor<1x4x2xf32>) -> tensor<4x3xf32> {
   // expected-error @+1 {{mode "dense" needs 'weights'}}
   %0 = npu_ref.gemm %act layer("fc") mode("dense") {activation_elements = 8 : i64} : tensor<1x4x2xf32> -> tensor<4x3xf32>

@@ -11,6 +11,8 @@
 
 #include "llvm/ADT/bit.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::npu_ref;
 
@@ -99,6 +101,10 @@ LogicalResult GemmOp::verify() {
                          << ") must be a multiple of the groups (" << g << ")";
   if (getActivationElementsAttr().getInt() < 0)
     return emitOpError("'activation_elements' must not be negative");
+  if (FloatAttr predicted = getPredictedUsAttr())
+    if (!std::isfinite(predicted.getValueAsDouble()) ||
+        predicted.getValueAsDouble() < 0)
+      return emitOpError("'predicted_us' must be a finite number >= 0");
 
   StringRef mode = getMode();
   if (mode == "dense") {

@@ -45,6 +45,9 @@ def NpuRef_GemmOp : NpuRef_Op<"gemm", [Pure]> {
     Either payload may be `dense` or `dense_resource`. `layer` names the
     layer in reports; `activation_elements` is the size of the layer's
     original activation tensor (before im2col), which sets its DRAM traffic.
+    `predicted_us`, when present, is the latency the cost model of
+    `--sparsity-plan` predicted for this layer in this mode (a finite number
+    >= 0); `sparsity-sim` prints it next to the exact count.
 
     Example (2 outputs, 16 reduction elements, groups of 8: lane 0 keeps its
     first group, lane 1 its second):
@@ -69,7 +72,8 @@ def NpuRef_GemmOp : NpuRef_Op<"gemm", [Pure]> {
     OptionalAttr<ElementsAttr>:$values,
     OptionalAttr<I64Attr>:$cols,
     OptionalAttr<I64Attr>:$tile_k,
-    OptionalAttr<I64Attr>:$group
+    OptionalAttr<I64Attr>:$group,
+    OptionalAttr<F64Attr>:$predicted_us
   );
   let results = (outs TensorRankOf<[F32], [2]>:$result);
 
