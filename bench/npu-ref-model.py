@@ -277,12 +277,20 @@ def main():
                    default=["npu-ref-g1", "npu-ref-g8"])
     p.add_argument("--hybrid-steps", type=int, default=4)
     p.add_argument("--plot", metavar="DIR", help="write PNG plots to DIR")
-    p.add_argument("--results", help="reuse a results.json, measure nothing")
+    p.add_argument("--results", nargs="+", metavar="JSON",
+                   help="tabulate (and plot) saved results.json files, "
+                        "measure nothing; a later file replaces the models "
+                        "it holds in earlier ones")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.results:
-        with open(args.results) as f:
-            results = json.load(f)
+        # Later files replace the models they hold in earlier ones.
+        results = []
+        for path in args.results:
+            with open(path) as f:
+                more = json.load(f)
+            models = {p["model"] for p in more}
+            results = [p for p in results if p["model"] not in models] + more
     else:
         results = measure(args)
         with open(os.path.join(args.work, "results.json"), "w") as f:

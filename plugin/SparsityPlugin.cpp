@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsity-mlir/Conversion/Passes.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Pipelines/Pipelines.h"
 #include "sparsity-mlir/Registration/Registration.h"
@@ -25,6 +26,7 @@ mlirGetDialectPluginInfo() {
           [](DialectRegistry *registry) {
             sparsity::registerSparsityDialects(*registry);
             sparsity::registerSparsityPasses();
+            sparsity::registerSparsityConversionPasses();
             sparsity::registerSparsityPipelines();
           }};
 }
@@ -34,6 +36,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "SparsityMLIRPasses", LLVM_VERSION_STRING,
           []() {
             sparsity::registerSparsityPasses();
+            sparsity::registerSparsityConversionPasses();
             sparsity::registerSparsityPipelines();
           }};
 }

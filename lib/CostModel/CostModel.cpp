@@ -8,6 +8,7 @@
 #include "sparsity-mlir/Analysis/ElementMask.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
@@ -76,12 +77,15 @@ sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
     whyNot = "the weight is a function argument";
     return failure();
   }
+  // Casts, annotations and reshapes keep the elements in row-major order,
+  // so the constant's payload is the weight as the layer sees it.
   for (Operation *view : layer.weightChain)
-    if (!isa<tensor::CastOp>(view) &&
+    if (!isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+            view) &&
         view->getName().getStringRef() != "sparsity.annotate") {
       whyNot = "the weight reaches the layer through '" +
                view->getName().getStringRef().str() +
-               "', which is not an identity";
+               "', which reorders its elements";
       return failure();
     }
   ElementsAttr values;

@@ -23,6 +23,12 @@
 // RUN:   --load-pass-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
 // RUN:   --pass-pipeline="builtin.module(sparsity-prune{target=0.75})" \
 // RUN:   2>&1 | FileCheck %s --check-prefix=PRUNE
+// The planner and the npu-ref lowering too.
+// RUN: %upstream_mlir_opt %s \
+// RUN:   --load-dialect-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --load-pass-plugin=%sparsity_libs/libSparsityMLIRPlugin%shlibext \
+// RUN:   --pass-pipeline="builtin.module(sparsity-plan{target=npu-ref-g1},sparsity-lower)" \
+// RUN:   2>&1 | FileCheck %s --check-prefix=LOWER
 
 // PARSE-LABEL: func.func @annotated_weight
 // PARSE: sparsity.annotate %{{.*}} pattern<channels<dim = 0, pruned = [1]>, unstructured<nnz = 2>> : tensor<2x2xf32>
@@ -35,6 +41,10 @@ func.func @annotated_weight(%w: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // REPORT: remark: sparsity report: 1 layers, s_param = 50.00% (2 of 4 weights zero), s_op = 50.00% (6 of 12 MACs saved), 12 MACs in all, 0 not counted
 // PRUNE: remark: sparsity-prune: 1 layers changed; s_param = 75.00% (3 of 4 weights zero)
 // PRUNE: arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]>
+
+// LOWER: remark: sparsity-plan: 1 layers planned for 'npu-ref-g1'
+// LOWER-LABEL: func.func @constant_weight
+// LOWER: npu_ref.gemm
 
 // PASS-LABEL: func.func @constant_weight
 // PASS: %[[W:.*]] = arith.constant

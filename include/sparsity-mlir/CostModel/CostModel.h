@@ -40,8 +40,9 @@ FailureOr<LayerGemm> getLayerGemm(const LayerInfo &layer, std::string &whyNot);
 
 /// Reads the layer's weight constant as `W[n][k]` floats (n*k, row-major).
 /// Fails, with the reason, for a declared weight, a payload that cannot be
-/// read, or a view between the constant and the layer that is not an
-/// identity (`sparsity.annotate`, `tensor.cast`).
+/// read, or a view between the constant and the layer that reorders the
+/// elements (a transpose; `sparsity.annotate`, `tensor.cast`,
+/// `collapse_shape` and `expand_shape` do not).
 FailureOr<std::vector<float>> readLayerWeightMatrix(const LayerInfo &layer,
                                                     const LayerGemm &gemm,
                                                     std::string &whyNot);
