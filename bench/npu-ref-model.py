@@ -264,10 +264,21 @@ def plot(results, model, presets, out):
             if not pts:
                 continue
             xs = [100 * p["s_op"] for p in pts]
+            # Structured is drawn wide and light: hybrid=auto may choose it
+            # and then lies on top of it.
+            wide = kind == "structured"
             ax.plot(xs, [p["simulated_us"] / 1000 for p in pts], "-o",
-                    color=color, label=f"{kind} (simulated)")
+                    color=color, label=f"{kind} (simulated)",
+                    linewidth=5 if wide else 1.5, alpha=0.4 if wide else 1,
+                    markersize=9 if wide else 5)
             ax.plot(xs, [p["predicted_us"]["planned"] / 1000 for p in pts],
                     "x--", color=color, label=f"{kind} (predicted)")
+        dense = [p for p in results if p["model"] == model and
+                 p["preset"] == preset and p["level"] == 0]
+        if dense:
+            base = dense[0]["simulated_us"] / 1000
+            ax.plot([0, 100], [base, 0], ":", color="gray",
+                    label="dense x (1 - s_op)")
         ax.set_title(f"{model} on {preset}")
         ax.set_xlabel("operation sparsity s_op (%)")
         ax.set_ylabel("planned latency (ms)")
