@@ -58,6 +58,9 @@ struct SparsityPlanPass
     // Everything is decided before anything is written, so that an error
     // leaves the IR as it was.
     OpSparsityAnalysis analysis(module);
+    for (const UncountedOp &op : analysis.getUncounted())
+      op.op->emitRemark() << "sparsity-plan: layer '" << op.name
+                          << "' not planned: " << op.reason;
     std::vector<PlannedLayer> planned;
     bool failedOverride = false;
     for (const LayerInfo &layer : analysis.getLayers()) {

@@ -188,8 +188,12 @@ private:
   LogicalResult searchHybrid(ModuleOp module,
                              const OpSparsityAnalysis &analysis);
   /// The predicted latency (us) of the current selection once written and
-  /// folded, on a copy of `module`.
-  double predictSelection(ModuleOp module, const TargetDescription &device);
+  /// folded, on a copy of `module`. Layers the cost model cannot predict are
+  /// counted in `unpredicted`, the first one's name and reason kept in
+  /// `firstUnpredicted`.
+  double predictSelection(ModuleOp module, const TargetDescription &device,
+                          int64_t &predicted, int64_t &unpredicted,
+                          std::string &firstUnpredicted);
 
   Granularity kind = Granularity::Unstructured;
   bool useL2 = false;
@@ -1105,7 +1109,11 @@ void SparsityPrunePass::runOnOperation() {
 //===----------------------------------------------------------------------===//
 
 double SparsityPrunePass::predictSelection(ModuleOp module,
-                                           const TargetDescription &device) {
+                                           const TargetDescription &device,
+                                           int64_t &predicted,
+                                           int64_t &unpredicted,
+                                           std::string &firstUnpredicted) {
+  predicted = unpredicted = 0;
   // The resources the module holds now; every other one created below
   // belongs to the copy and is released with it.
   llvm::StringSet<> ownKeys;
@@ -1131,9 +1139,16 @@ double SparsityPrunePass::predictSelection(ModuleOp module,
     std::string whyNot;
     FailureOr<std::vector<CandidateCost>> candidates =
         predictLayer(device, layer, whyNot);
-    if (succeeded(candidates))
+    if (succeeded(candidates)) {
       us += getFastest(*candidates).microseconds;
+      ++predicted;
+    } else if (unpredicted++ == 0) {
+      firstUnpredicted = "'" + layer.name + "': " + whyNot;
+    }
   }
+  for (const UncountedOp &op : folded.getUncounted())
+    if (unpredicted++ == 0)
+      firstUnpredicted = "'" + op.name + "': " + op.reason;
   copy->walk([&](arith::ConstantOp op) {
     if (auto r = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
       if (!ownKeys.contains(r.getRawHandle().getKey()))
@@ -1185,7 +1200,26 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
     double sOp = totals.macs == 0 ? 0.0
                                   : static_cast<double>(totals.savedMacs) /
                                         static_cast<double>(totals.macs);
-    splits.push_back({share, sOp, predictSelection(module, *dev)});
+    int64_t predicted = 0, unpredicted = 0;
+    std::string firstUnpredicted;
+    double us = predictSelection(module, *dev, predicted, unpredicted,
+                                 firstUnpredicted);
+    splits.push_back({share, sOp, us});
+    // Layers the model cannot predict are left out of every split alike;
+    // with none predicted there is nothing to choose from.
+    if (i == 0 && unpredicted > 0) {
+      if (predicted == 0) {
+        emitError(module.getLoc())
+            << "sparsity-prune: hybrid=auto: no layer can be predicted on '"
+            << dev->name << "' (layer " << firstUnpredicted << ")";
+        return failure();
+      }
+      emitRemark(module.getLoc())
+          << "sparsity-prune: hybrid=auto: " << unpredicted
+          << " layer(s) cannot be predicted and are left out of every "
+             "split's latency (first: layer "
+          << firstUnpredicted << ")";
+    }
   }
   // The lowest prediction; the smaller share among equals.
   const Split *best = &splits.front();
