@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The baselines of the x86 issue on this machine: OpenBLAS sgemm and plain
+# row-CSR SpMM on the BERT-base FC, ResNet-50 conv and batch-1 FC shapes, at 1
+# and 2 threads (bench/x86-baseline.cpp says what is measured). CSR columns are
+# speedups over OpenBLAS dense on the same shape and thread count (> 1: faster).
+# Needs Debian's libopenblas-dev and clang-22.
+#
+#   bench/x86-baseline.sh [work-dir]       (default: build/bench-x86)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-$root/build/bench-x86}"
+mkdir -p "$work"
+if [ ! -e /usr/include/x86_64-linux-gnu/cblas.h ] && [ ! -e /usr/include/cblas.h ]; then
+  echo "x86-baseline: needs libopenblas-dev (apt-get install libopenblas-dev)" >&2
+  exit 2
+fi
+/usr/lib/llvm-22/bin/clang++ -std=c++17 -O3 -march=native -pthread \
+  -I/usr/include/x86_64-linux-gnu "$root/bench/x86-baseline.cpp" \
+  -o "$work/x86-baseline" -lopenblas
+# OpenBLAS detects this virtualised Xeon as "Prescott" (no AVX at all) and is
+# then 3-4x slower than it can be; with AVX-512 present, use its SkylakeX
+# kernels unless the caller chose a core.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx512f /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX
+fi
+echo "OpenBLAS core: ${OPENBLAS_CORETYPE:-detected}; $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+echo
+"$work/x86-baseline"
