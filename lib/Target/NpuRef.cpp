@@ -27,6 +27,13 @@ llvm::StringRef sparsity::stringifyNpuRefMode(NpuRefMode mode) {
   llvm_unreachable("unknown npu-ref mode");
 }
 
+std::optional<NpuRefMode> sparsity::symbolizeNpuRefMode(llvm::StringRef name) {
+  for (NpuRefMode mode : {NpuRefMode::Dense, NpuRefMode::ZeroSkip})
+    if (name == stringifyNpuRefMode(mode))
+      return mode;
+  return std::nullopt;
+}
+
 int64_t sparsity::getLaneBitmapBytes(int64_t kt, const NpuRefParams &params) {
   return ceilDiv(ceilDiv(kt, params.group), 8);
 }
@@ -60,8 +67,7 @@ NpuRefPacked sparsity::packZeroSkip(llvm::ArrayRef<float> w, int64_t n,
           kept = row[j * g + e] != 0.0f;
         if (!kept)
           continue;
-        int64_t bit = j;
-        packed.bitmap[base + bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+        packed.bitmap[base + j / 8] |= static_cast<uint8_t>(1u << (j % 8));
         for (int64_t e = 0; e < g; ++e)
           packed.values.push_back(e < len ? row[j * g + e] : 0.0f);
       }
@@ -70,10 +76,10 @@ NpuRefPacked sparsity::packZeroSkip(llvm::ArrayRef<float> w, int64_t n,
   return packed;
 }
 
-std::vector<float> sparsity::unpackZeroSkip(const NpuRefPacked &packed,
-                                            int64_t n, int64_t k,
-                                            const NpuRefParams &params) {
-  std::vector<float> w(n * k, 0.0f);
+void sparsity::forEachKeptGroup(
+    llvm::ArrayRef<uint8_t> bitmap, llvm::ArrayRef<float> values, int64_t n,
+    int64_t k, const NpuRefParams &params,
+    llvm::function_ref<void(int64_t, int64_t, int64_t, const float *)> fn) {
   const int64_t g = params.group;
   size_t byte = 0, value = 0;
   forEachTile(n, k, params, [&](int64_t n0, int64_t lanes, int64_t k0,
@@ -81,18 +87,27 @@ std::vector<float> sparsity::unpackZeroSkip(const NpuRefPacked &packed,
     int64_t laneBytes = getLaneBitmapBytes(kt, params);
     int64_t numGroups = ceilDiv(kt, g);
     for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
-      float *row = w.data() + (n0 + l) * k + k0;
       for (int64_t j = 0; j < numGroups; ++j) {
-        int64_t bit = j;
-        if (!(packed.bitmap[byte + bit / 8] & (1u << (bit % 8))))
+        if (!(bitmap[byte + j / 8] & (1u << (j % 8))))
           continue;
-        int64_t len = std::min(g, kt - j * g);
-        for (int64_t e = 0; e < len; ++e)
-          row[j * g + e] = packed.values[value + e];
+        assert(value + g <= values.size() && "fewer values than kept groups");
+        fn(n0 + l, k0 + j * g, std::min(g, kt - j * g), values.data() + value);
         value += g;
       }
     }
   });
+}
+
+std::vector<float> sparsity::unpackZeroSkip(const NpuRefPacked &packed,
+                                            int64_t n, int64_t k,
+                                            const NpuRefParams &params) {
+  std::vector<float> w(n * k, 0.0f);
+  forEachKeptGroup(packed.bitmap, packed.values, n, k, params,
+                   [&](int64_t row, int64_t col, int64_t len,
+                       const float *groupValues) {
+                     std::copy(groupValues, groupValues + len,
+                               w.data() + row * k + col);
+                   });
   return w;
 }
 

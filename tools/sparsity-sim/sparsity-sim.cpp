@@ -144,35 +144,18 @@ extern "C" void npuRefExec(int64_t id, int64_t actRank, void *actDesc,
     return;
   }
 
-  // Zero-skip: walk the tiles in packing order and decode each lane's
-  // bitmap; every set bit consumes the next `group` values.
-  const NpuRefParams &p = layer.params;
-  size_t byte = 0, value = 0;
-  for (int64_t n0 = 0; n0 < geo.n; n0 += p.cols) {
-    int64_t lanes = std::min(p.cols, geo.n - n0);
-    for (int64_t k0 = 0; k0 < geo.k; k0 += p.tileK) {
-      int64_t kt = std::min(p.tileK, geo.k - k0);
-      int64_t laneBytes = getLaneBitmapBytes(kt, p);
-      int64_t numGroups = (kt + p.group - 1) / p.group;
-      for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
-        int64_t n = n0 + l, g = n / perGroup;
-        for (int64_t j = 0; j < numGroups; ++j) {
-          if (!(layer.bitmap[byte + j / 8] & (1u << (j % 8))))
-            continue;
-          const float *vals = layer.values.data() + value;
-          value += p.group;
-          int64_t len = std::min(p.group, kt - j * p.group);
-          int64_t kBase = k0 + j * p.group;
-          for (int64_t m = 0; m < geo.m; ++m) {
-            float acc = 0.0f;
-            for (int64_t e = 0; e < len; ++e)
-              acc += actAt(g, m, kBase + e) * vals[e];
-            outAt(m, n) += acc;
-          }
-        }
-      }
-    }
-  }
+  // Zero-skip: decode the packed format; only kept groups are multiplied.
+  forEachKeptGroup(layer.bitmap, layer.values, geo.n, geo.k, layer.params,
+                   [&](int64_t n, int64_t kBase, int64_t len,
+                       const float *vals) {
+                     int64_t g = n / perGroup;
+                     for (int64_t m = 0; m < geo.m; ++m) {
+                       float acc = 0.0f;
+                       for (int64_t e = 0; e < len; ++e)
+                         acc += actAt(g, m, kBase + e) * vals[e];
+                       outAt(m, n) += acc;
+                     }
+                   });
 }
 
 /// Reads every npu_ref.gemm of `module` into `layers` and counts its cycles.

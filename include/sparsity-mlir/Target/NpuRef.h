@@ -14,8 +14,10 @@
 #include "sparsity-mlir/Target/TargetDescription.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace mlir {
@@ -40,6 +42,9 @@ enum class NpuRefMode { Dense, ZeroSkip };
 /// The name of `mode` as written in plans and instructions: "dense", "zskip".
 llvm::StringRef stringifyNpuRefMode(NpuRefMode mode);
 
+/// The mode named `name` ("dense", "zskip"), if any.
+std::optional<NpuRefMode> symbolizeNpuRefMode(llvm::StringRef name);
+
 /// The zero-skip format of a weight matrix `W[n][k]` (row-major). Tiles go
 /// output tile by output tile (`cols` lanes), and within one by reduction
 /// tile (`tileK` elements); within a tile, lane by lane. Each lane of each
@@ -57,6 +62,15 @@ struct NpuRefPacked {
 /// elements is non-zero (`-0.0` is zero).
 NpuRefPacked packZeroSkip(llvm::ArrayRef<float> w, int64_t n, int64_t k,
                           const NpuRefParams &params);
+
+/// Decodes the zero-skip format of an n*k matrix: calls
+/// `fn(row, col, len, groupValues)` for every kept group, in packing order,
+/// where the group covers columns [col, col + len) of `row` and
+/// `groupValues` points at its `len` values.
+void forEachKeptGroup(
+    llvm::ArrayRef<uint8_t> bitmap, llvm::ArrayRef<float> values, int64_t n,
+    int64_t k, const NpuRefParams &params,
+    llvm::function_ref<void(int64_t, int64_t, int64_t, const float *)> fn);
 
 /// The inverse of packZeroSkip: the dense n*k matrix.
 std::vector<float> unpackZeroSkip(const NpuRefPacked &packed, int64_t n,
