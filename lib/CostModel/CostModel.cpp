@@ -6,12 +6,14 @@
 
 #include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 #include <cassert>
@@ -288,14 +290,9 @@ sparsity::predictCandidates(const TargetDescription &target,
                             const GemmGeometry &geometry,
                             const WeightGroupStats &stats) {
   std::vector<CandidateCost> result;
-  for (const std::string &impl : target.implementations) {
-    if (impl == "dense")
-      result.push_back(
-          predictNpuRef(geometry, NpuRefMode::Dense, stats, target.npuRef));
-    else if (impl == "zskip")
-      result.push_back(
-          predictNpuRef(geometry, NpuRefMode::ZeroSkip, stats, target.npuRef));
-  }
+  for (const std::string &impl : target.implementations)
+    if (std::optional<NpuRefMode> mode = symbolizeNpuRefMode(impl))
+      result.push_back(predictNpuRef(geometry, *mode, stats, target.npuRef));
   return result;
 }
 
@@ -321,4 +318,22 @@ sparsity::getFastest(llvm::ArrayRef<CandidateCost> candidates) {
     if (c.cycles < best->cycles)
       best = &c;
   return *best;
+}
+
+FailureOr<std::optional<std::string>>
+sparsity::getUserOverride(Operation *op, const TargetDescription &target,
+                          llvm::StringRef passName) {
+  Attribute user = op->getAttr(PlanAttr::getOverrideAttrName());
+  if (!user)
+    return std::optional<std::string>();
+  auto impl = dyn_cast<StringAttr>(user);
+  if (!impl ||
+      !llvm::is_contained(target.implementations, impl.getValue().str())) {
+    op->emitError() << passName << ": " << PlanAttr::getOverrideAttrName()
+                    << " = " << user << " is not an implementation of target '"
+                    << target.name << "' ("
+                    << llvm::join(target.implementations, ", ") << ")";
+    return failure();
+  }
+  return std::optional<std::string>(impl.getValue().str());
 }

@@ -16,6 +16,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,13 @@ std::vector<CandidateCost> predictCandidates(const TargetDescription &target,
 FailureOr<std::vector<CandidateCost>>
 predictLayer(const TargetDescription &target, const LayerInfo &layer,
              std::string &whyNot);
+
+/// The user's override on `op` (its `sparsity.impl` attribute): none, or the
+/// implementation of `target` it names. An override that is not a string
+/// naming one is an error at `op`, prefixed by `passName`.
+FailureOr<std::optional<std::string>>
+getUserOverride(Operation *op, const TargetDescription &target,
+                llvm::StringRef passName);
 
 /// The fastest of `candidates` (the first of equals: dense wins ties).
 const CandidateCost &getFastest(llvm::ArrayRef<CandidateCost> candidates);

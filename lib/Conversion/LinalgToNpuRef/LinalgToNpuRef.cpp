@@ -384,19 +384,14 @@ struct SparsityLowerPass
       std::string impl = "dense";
       auto planAttr =
           dyn_cast_or_null<PlanAttr>(op->getAttr(PlanAttr::getAttrName()));
-      if (Attribute user = op->getAttr(PlanAttr::getOverrideAttrName())) {
-        auto str = dyn_cast<StringAttr>(user);
-        if (!str || !llvm::is_contained(target->implementations,
-                                        str.getValue().str())) {
-          op->emitError() << "sparsity-lower: "
-                          << PlanAttr::getOverrideAttrName() << " = " << user
-                          << " is not an implementation of target '"
-                          << target->name << "' ("
-                          << llvm::join(target->implementations, ", ") << ")";
-          hadError = true;
-          continue;
-        }
-        impl = str.getValue().str();
+      FailureOr<std::optional<std::string>> user =
+          getUserOverride(op, *target, "sparsity-lower");
+      if (failed(user)) {
+        hadError = true;
+        continue;
+      }
+      if (*user) {
+        impl = **user;
       } else if (Attribute attr = op->getAttr(PlanAttr::getAttrName())) {
         auto plan = dyn_cast<PlanAttr>(attr);
         if (!plan) {
@@ -414,11 +409,7 @@ struct SparsityLowerPass
         }
         impl = plan.getChoice().getValue().str();
       }
-      std::optional<NpuRefMode> mode;
-      if (impl == stringifyNpuRefMode(NpuRefMode::Dense))
-        mode = NpuRefMode::Dense;
-      else if (impl == stringifyNpuRefMode(NpuRefMode::ZeroSkip))
-        mode = NpuRefMode::ZeroSkip;
+      std::optional<NpuRefMode> mode = symbolizeNpuRefMode(impl);
       if (!mode) {
         op->emitRemark() << "sparsity-lower: layer '" << layer.name
                          << "' left as it is: implementation '" << impl

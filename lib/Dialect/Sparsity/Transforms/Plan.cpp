@@ -76,19 +76,14 @@ struct SparsityPlanPass
       p.choice = getFastest(p.candidates).impl;
       if (!force.empty())
         p.choice = force;
-      if (Attribute user =
-              layer.op->getAttr(PlanAttr::getOverrideAttrName())) {
-        auto impl = dyn_cast<StringAttr>(user);
-        if (!impl || !llvm::is_contained(target->implementations,
-                                         impl.getValue().str())) {
-          layer.op->emitError()
-              << "sparsity-plan: " << PlanAttr::getOverrideAttrName() << " = "
-              << user << " is not an implementation of target '"
-              << target->name << "' (" << implList << ")";
-          failedOverride = true;
-          continue;
-        }
-        p.choice = impl.getValue().str();
+      FailureOr<std::optional<std::string>> user =
+          getUserOverride(layer.op, *target, "sparsity-plan");
+      if (failed(user)) {
+        failedOverride = true;
+        continue;
+      }
+      if (*user) {
+        p.choice = **user;
         p.override = true;
       }
       planned.push_back(std::move(p));
