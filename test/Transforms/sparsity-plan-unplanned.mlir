@@ -5,6 +5,11 @@
 // RUN: sparsity-opt %s --sparsity-plan=target=npu-ref-g8 -verify-diagnostics -o /dev/null
 // RUN: not sparsity-opt %s --sparsity-prune="hybrid=auto metric=ops device=npu-ref-g8" -o %t 2>&1 | FileCheck %s --check-prefix=HYBRID
 // RUN: test ! -e %t
+// With some layers predictable, the others are left out of every split alike,
+// and a remark counts them.
+// RUN: sparsity-opt %S/Inputs/hybrid-partly-predicted.mlir --sparsity-prune="hybrid=auto metric=ops target=0.3 hybrid-steps=1 device=npu-ref-g8" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=PARTLY
+// PARTLY: remark: sparsity-prune: hybrid=auto: 1 layer(s) cannot be predicted and are left out of every split's latency (first: layer '{{.*}}': the weight reaches the layer through 'linalg.transpose', which reorders its elements)
+// PARTLY: remark: sparsity-prune: hybrid=auto on 'npu-ref-g8' chose structured share
 // HYBRID: error: sparsity-prune: hybrid=auto: no layer can be predicted on 'npu-ref-g8' (layer '{{.*}}': the weight reaches the layer through 'linalg.transpose', which reorders its elements)
 
 // expected-remark @below {{sparsity-plan: 0 layers planned for 'npu-ref-g8', 0 sparse; predicted 0.00 us dense, 0.00 us planned (1.00x)}}
