@@ -577,6 +577,12 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
     return;
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    auto blockSplit = [&] {
+      block(group, op,
+            llvm::formatv("{0} splits the channel dimension in a way this "
+                          "pass does not fold",
+                          describe(op)));
+    };
     ArrayRef<int64_t> result = expand.getResultType().getShape();
     SmallVector<ReassociationIndices> groupsOf =
         expand.getReassociationIndices();
@@ -599,10 +605,7 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
           return;
         }
       }
-      block(group, op,
-            llvm::formatv("{0} splits the channel dimension in a way this "
-                          "pass does not fold",
-                          describe(op)));
+      blockSplit();
       return;
     }
     // Seen from the result: its source is a member already (a head split),
@@ -626,10 +629,7 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
         return;
       }
     }
-    block(group, op,
-          llvm::formatv("{0} splits the channel dimension in a way this "
-                        "pass does not fold",
-                        describe(op)));
+    blockSplit();
     return;
   }
   if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
