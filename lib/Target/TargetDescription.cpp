@@ -330,24 +330,14 @@ sparsity::resolveTarget(llvm::StringRef spec, ModuleOp module,
   return t;
 }
 
-llvm::json::Value sparsity::toJSON(const TargetDescription &target) {
-  const NpuRefParams &p = target.npuRef;
-  llvm::json::Object root{
-      {"name", target.name},
-      {"kind", target.kind},
-      {"clock_ghz", p.clockGHz},
-      {"element_bytes", p.elementBytes},
-      {"dram_bytes_per_cycle", p.dramBytesPerCycle},
-      {"activation_buffer_bytes", p.activationBufferBytes},
-      {"array", llvm::json::Object{{"rows", p.rows},
-                                   {"cols", p.cols},
-                                   {"tile_k", p.tileK},
-                                   {"fill_cycles", p.fillCycles}}},
-  };
-  if (llvm::is_contained(target.implementations, "zskip"))
-    root["zero_skip"] = llvm::json::Object{{"group", p.group},
-                                           {"decode_cycles", p.decodeCycles}};
-  return llvm::json::Value(std::move(root));
+llvm::json::Value sparsity::toJSON(const TargetDescription &target,
+                                   MLIRContext *context) {
+  // The attribute form is the one definition of the layout.
+  std::string error;
+  std::optional<llvm::json::Value> json =
+      attrToJSON(toDictionaryAttr(target, context), "", error);
+  assert(json && "a target's own attribute converts to JSON");
+  return std::move(*json);
 }
 
 DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,

@@ -264,7 +264,8 @@ void printTable(const TargetDescription &target) {
 }
 
 /// Writes the table as JSON to `path`, atomically.
-LogicalResult writeJSON(StringRef path, const TargetDescription &target) {
+LogicalResult writeJSON(StringRef path, const TargetDescription &target,
+                        MLIRContext *context) {
   const NpuRefParams &p = target.npuRef;
   llvm::json::Array rows;
   double total = 0;
@@ -289,7 +290,7 @@ LogicalResult writeJSON(StringRef path, const TargetDescription &target) {
     total += l.cycles.cycles;
   }
   llvm::json::Object root{
-      {"target", toJSON(target)},
+      {"target", toJSON(target, context)},
       {"layers", std::move(rows)},
       {"total_cycles", total},
       {"total_us", cyclesToMicroseconds(total, p)},
@@ -386,7 +387,7 @@ int main(int argc, char **argv) {
     if (failed(collectLayers(module, *target, ops)))
       return failure();
     printTable(*target);
-    if (!jsonFile.empty() && failed(writeJSON(jsonFile, *target)))
+    if (!jsonFile.empty() && failed(writeJSON(jsonFile, *target, module.getContext())))
       return failure();
     if (cyclesOnly) {
       stop = true;

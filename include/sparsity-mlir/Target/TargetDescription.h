@@ -93,8 +93,10 @@ inline llvm::StringRef getTargetAttrName() { return "sparsity.target"; }
 FailureOr<TargetDescription> resolveTarget(llvm::StringRef spec,
                                            ModuleOp module, std::string &error);
 
-/// Writes `target` as JSON (the schema of docs/targets.md).
-llvm::json::Value toJSON(const TargetDescription &target);
+/// Writes `target` as JSON (the schema of docs/targets.md): the JSON form of
+/// toDictionaryAttr.
+llvm::json::Value toJSON(const TargetDescription &target,
+                         MLIRContext *context);
 
 /// Writes `target` as the dictionary attribute that `resolveTarget` reads
 /// back from a module (integers as i64, numbers as f64).
