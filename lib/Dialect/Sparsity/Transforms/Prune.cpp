@@ -191,7 +191,10 @@ private:
   /// folded, on a copy of `module`. Layers the cost model cannot predict are
   /// counted in `unpredicted`, the first one's name and reason kept in
   /// `firstUnpredicted`.
+  /// `ownKeys` are the resources of `module`; every other one the copy
+  /// creates is released with it.
   double predictSelection(ModuleOp module, const TargetDescription &device,
+                          const llvm::StringSet<> &ownKeys,
                           int64_t &predicted, int64_t &unpredicted,
                           std::string &firstUnpredicted);
 
@@ -1110,17 +1113,11 @@ void SparsityPrunePass::runOnOperation() {
 
 double SparsityPrunePass::predictSelection(ModuleOp module,
                                            const TargetDescription &device,
+                                           const llvm::StringSet<> &ownKeys,
                                            int64_t &predicted,
                                            int64_t &unpredicted,
                                            std::string &firstUnpredicted) {
   predicted = unpredicted = 0;
-  // The resources the module holds now; every other one created below
-  // belongs to the copy and is released with it.
-  llvm::StringSet<> ownKeys;
-  module.walk([&](arith::ConstantOp op) {
-    if (auto r = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
-      ownKeys.insert(r.getRawHandle().getKey());
-  });
 
   IRMapping mapping;
   OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone(mapping));
@@ -1169,6 +1166,12 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
     return failure();
   }
   buildChannelGroups(analysis);
+  // The resources the module holds; the copies' others are released.
+  llvm::StringSet<> ownKeys;
+  module.walk([&](arith::ConstantOp op) {
+    if (auto r = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+      ownKeys.insert(r.getRawHandle().getKey());
+  });
   std::vector<llvm::BitVector> initialPruned, initialKept;
   for (const Prunable &layer : layers) {
     initialPruned.push_back(layer.pruned);
@@ -1202,8 +1205,8 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
                                         static_cast<double>(totals.macs);
     int64_t predicted = 0, unpredicted = 0;
     std::string firstUnpredicted;
-    double us = predictSelection(module, *dev, predicted, unpredicted,
-                                 firstUnpredicted);
+    double us = predictSelection(module, *dev, ownKeys, predicted,
+                                 unpredicted, firstUnpredicted);
     splits.push_back({share, sOp, us});
     // Layers the model cannot predict are left out of every split alike;
     // with none predicted there is nothing to choose from.
