@@ -59,3 +59,24 @@ func.func @weight_view(%a: tensor<3x16xf32>, %c: tensor<3x2xf32>) -> tensor<3x2x
   %0 = linalg.matmul ins(%a, %b : tensor<3x16xf32>, tensor<16x2xf32>) outs(%c : tensor<3x2xf32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+// A plan for this target whose choice has no npu_ref instruction (written by
+// hand: the planner only chooses among the target's implementations).
+func.func @plan_choice_without_instruction(%a: tensor<3x16xf32>, %c: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %b = arith.constant dense<1.0> : tensor<16x2xf32>
+  // expected-remark @+1 {{left as it is: implementation 'csr' has no npu-ref instruction}}
+  %0 = linalg.matmul {sparsity.plan = #sparsity.plan<target = "npu-ref-g8", choice = "csr", candidates = {csr = 1.0 : f64}>} ins(%a, %b : tensor<3x16xf32>, tensor<16x2xf32>) outs(%c : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// A contraction the analysis cannot count (a dynamic size) is not a layer.
+func.func @dynamic(%a: tensor<?x16xf32>, %c: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %b = arith.constant dense<1.0> : tensor<16x2xf32>
+  // expected-remark @+1 {{left as it is: not a weight layer (loop 0 has a dynamic size (dimension 0 of operand #0 is '?'))}}
+  %0 = linalg.matmul ins(%a, %b : tensor<?x16xf32>, tensor<16x2xf32>) outs(%c : tensor<?x2xf32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
