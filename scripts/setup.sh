@@ -17,6 +17,8 @@ PACKAGES=(
   python3-onnx python3-numpy
   # test/Transforms/prune-torch: --sparsity-prune against torch.nn.utils.prune.
   python3-torch
+  # The OpenMP runtime of sparsity-run --num-threads N > 1 (x86 kernels).
+  libomp5-14
 )
 
 # Node.js runs the ONNX Runtime oracle (npm onnxruntime-node). Debian's

@@ -73,6 +73,19 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx, numpy"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("python-torch")
 
+# AVX-512 (avx512f): the x86-avx512 kernels execute only on such a CPU;
+# elsewhere their execution tests are reported unsupported.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if any(line.startswith("flags") and " avx512f" in line
+               for line in cpuinfo):
+            config.available_features.add("avx512")
+except OSError:
+    pass
+# The OpenMP runtime that sparsity-run --num-threads N > 1 loads.
+if os.path.exists(config.sparsity_openmp_runtime):
+    config.available_features.add("openmp")
+
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
 

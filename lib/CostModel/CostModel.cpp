@@ -285,15 +285,95 @@ CandidateCost sparsity::predictNpuRef(const GemmGeometry &geometry,
   return cost;
 }
 
+std::optional<CandidateCost>
+sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
+                     bool fcLayout, const X86Params &p) {
+  if (!whyX86ImplNotApplicable(geo, impl, nonZeros, p).empty())
+    return std::nullopt;
+  auto ceilTo = [](int64_t a, int64_t b) { return (a + b - 1) / b * b; };
+  const int64_t lanes = kX86Lanes;
+  X86Tiling tiling = getX86Tiling(geo);
+  double ns = 0, computeNs = 0, memoryNs = 0, stage = 0;
+  int64_t mPad = ceilTo(geo.m, lanes);
+  // The im2col copy of layers whose activation is not already the matrix
+  // the kernel reads.
+  bool xIsMatrix = geo.activationElements == geo.groups * geo.k * geo.m &&
+                   geo.m % lanes == 0;
+  if (tiling.narrow) {
+    int64_t kPad = ceilTo(geo.k, lanes), chunks = kPad / lanes;
+    if (!fcLayout)
+      stage = static_cast<double>(geo.groups * geo.m * kPad);
+    double rowChunks = static_cast<double>(geo.n * chunks);
+    double bytes;
+    if (impl == X86Impl::Dense) {
+      bytes = rowChunks * lanes * 4;
+      computeNs = rowChunks * geo.m * p.narrowNsPerChunk;
+    } else {
+      bytes = rowChunks * 2 + static_cast<double>(nonZeros) * 4;
+      computeNs = rowChunks * (p.bitmapNsPerChunk +
+                               (geo.m - 1) * p.narrowNsPerChunk);
+    }
+    memoryNs = bytes / p.memoryGBps;
+    ns = std::max(computeNs, memoryNs);
+  } else if (impl == X86Impl::Dense) {
+    int64_t nPad = fcLayout ? ceilTo(geo.n, lanes)
+                            : geo.groups * ceilTo(geo.n / geo.groups,
+                                                  tiling.denseRows);
+    computeNs = 2.0 * mPad * nPad * geo.k / p.denseGflops;
+    if (!fcLayout && !xIsMatrix)
+      stage = static_cast<double>(geo.groups * geo.k * mPad);
+    ns = computeNs;
+  } else {
+    int64_t vectors = mPad / lanes;
+    int64_t tiles = (vectors + tiling.sparseVecs - 1) / tiling.sparseVecs;
+    double perFma =
+        impl == X86Impl::Pattern ? p.patternNsPerFma : p.csrNsPerFma;
+    computeNs = static_cast<double>(nonZeros) * vectors * perFma +
+                static_cast<double>(geo.n) * tiles * p.csrNsPerRow;
+    if (fcLayout)
+      stage = static_cast<double>(geo.k * mPad + 2 * geo.n * mPad);
+    else if (!xIsMatrix)
+      stage = static_cast<double>(geo.groups * geo.k * mPad);
+    ns = computeNs;
+  }
+  ns += stage * p.stageNsPerElement + p.layerUs * 1e3;
+  CandidateCost c;
+  c.impl = stringifyX86Impl(impl).str();
+  c.cycles = ns;
+  c.microseconds = ns * 1e-3;
+  c.computeCycles = computeNs;
+  c.memoryCycles = memoryNs;
+  return c;
+}
+
 std::vector<CandidateCost>
 sparsity::predictCandidates(const TargetDescription &target,
                             const GemmGeometry &geometry,
-                            const WeightGroupStats &stats) {
+                            const WeightGroupStats &stats, bool fcLayout) {
   std::vector<CandidateCost> result;
-  for (const std::string &impl : target.implementations)
+  for (const std::string &impl : target.implementations) {
+    if (target.kind == "x86-avx512") {
+      if (std::optional<X86Impl> x86 = symbolizeX86Impl(impl))
+        if (std::optional<CandidateCost> c = predictX86(
+                geometry, *x86, stats.nonZeros, fcLayout, target.x86))
+          result.push_back(*c);
+      continue;
+    }
     if (std::optional<NpuRefMode> mode = symbolizeNpuRefMode(impl))
       result.push_back(predictNpuRef(geometry, *mode, stats, target.npuRef));
+  }
   return result;
+}
+
+bool sparsity::isFullyConnectedLayout(const LayerInfo &layer,
+                                      const GemmGeometry &geometry) {
+  // linalg.matmul X[m][k] x W[k][n] -> Y[m][n]: the activation is the
+  // matrix the dense kernel broadcasts from, the output the one it writes.
+  return isa<linalg::MatmulOp>(layer.op) && layer.weightOperand == 1 &&
+         geometry.groups == 1 &&
+         geometry.activationElements == geometry.m * geometry.k &&
+         cast<linalg::LinalgOp>(layer.op).getIndexingMapsArray() ==
+             linalg::MatmulOp::getDefaultIndexingMaps(layer.op->getContext());
 }
 
 FailureOr<std::vector<CandidateCost>>
@@ -307,7 +387,8 @@ sparsity::predictLayer(const TargetDescription &target, const LayerInfo &layer,
     return failure();
   WeightGroupStats stats = computeGroupStats(*w, gemm->geometry.n,
                                              gemm->geometry.k, target.npuRef);
-  return predictCandidates(target, gemm->geometry, stats);
+  return predictCandidates(target, gemm->geometry, stats,
+                           isFullyConnectedLayout(layer, gemm->geometry));
 }
 
 const CandidateCost &

@@ -67,15 +67,36 @@ void sparsity::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // 7. Loops, then the structured control flow and memref metadata
-  //    lowerings that the LLVM conversion expects.
+  //    lowerings that the LLVM conversion expects. With threads > 1 the
+  //    scf.parallel loops of generated kernels (--sparsity-lower for
+  //    x86-avx512) become OpenMP worksharing loops (libomp at run time).
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.threads > 1) {
+    ConvertSCFToOpenMPPassOptions ompOptions;
+    ompOptions.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(ompOptions));
+  }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // The worksharing loops' bodies are memref.alloca_scopes, which must
+  // become LLVM before their loops become blocks.
+  if (options.threads > 1)
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
 
   // 8. Math: LLVM intrinsics where they exist, libm calls for the rest.
   pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  if (options.threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  // Vector ops of generated kernels; 16x16 transposes as AVX-512 shuffles.
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
+  vectorOptions.x86Vector = true;
+  // Horizontal sums of the kernels' accumulators as a tree, not in order.
+  vectorOptions.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
 
   // 9. Everything else to the LLVM dialect through the ConvertToLLVM
   //    interfaces, then remove the casts left between converted regions.

@@ -198,6 +198,49 @@ static bool parseNpuRef(FieldReader &top, const llvm::json::Object &root,
   return true;
 }
 
+static bool parseX86(FieldReader &top, TargetDescription &target,
+                     std::string &error) {
+  X86Params &p = target.x86;
+  if (!top.readInt("pattern_max_fmas", p.patternMaxFmas, 0, kMaxSize) ||
+      !top.readPositive("layer_us", p.layerUs))
+    return false;
+  auto section = [&](llvm::StringRef name,
+                     llvm::function_ref<bool(FieldReader &)> fields) {
+    const llvm::json::Object *o = top.readObject(name, true);
+    if (!o)
+      return false;
+    FieldReader r(*o, (name + ".").str(), error);
+    return fields(r) && r.rejectUnknown();
+  };
+  if (!section("dense",
+               [&](FieldReader &r) {
+                 return r.readPositive("gflops", p.denseGflops);
+               }) ||
+      !section("csr",
+               [&](FieldReader &r) {
+                 return r.readPositive("ns_per_fma", p.csrNsPerFma) &&
+                        r.readPositive("ns_per_row", p.csrNsPerRow);
+               }) ||
+      !section("pattern",
+               [&](FieldReader &r) {
+                 return r.readPositive("ns_per_fma", p.patternNsPerFma);
+               }) ||
+      !section("narrow",
+               [&](FieldReader &r) {
+                 return r.readPositive("dense_ns_per_chunk",
+                                       p.narrowNsPerChunk) &&
+                        r.readPositive("bitmap_ns_per_chunk",
+                                       p.bitmapNsPerChunk);
+               }) ||
+      !section("memory", [&](FieldReader &r) {
+        return r.readPositive("gb_per_s", p.memoryGBps) &&
+               r.readPositive("stage_ns_per_element", p.stageNsPerElement);
+      }))
+    return false;
+  target.implementations = {"dense", "csr", "pattern", "bitmap"};
+  return true;
+}
+
 FailureOr<TargetDescription>
 sparsity::parseTargetDescription(const llvm::json::Value &value,
                                  std::string &error) {
@@ -218,12 +261,17 @@ sparsity::parseTargetDescription(const llvm::json::Value &value,
     top.fail("name", "must not be empty");
     return failure();
   }
-  if (target.kind != "npu-ref") {
+  bool parsed;
+  if (target.kind == "npu-ref") {
+    parsed = parseNpuRef(top, *root, target, error);
+  } else if (target.kind == "x86-avx512") {
+    parsed = parseX86(top, target, error);
+  } else {
     top.fail("kind", "'" + target.kind + "' is not a known kind (known: "
-                     "npu-ref)");
+                     "npu-ref, x86-avx512)");
     return failure();
   }
-  if (!parseNpuRef(top, *root, target, error) || !top.rejectUnknown())
+  if (!parsed || !top.rejectUnknown())
     return failure();
   return target;
 }
@@ -350,6 +398,26 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
   auto f64 = [&](llvm::StringRef name, double v) {
     return b.getNamedAttr(name, b.getF64FloatAttr(v));
   };
+  if (target.kind == "x86-avx512") {
+    const X86Params &x = target.x86;
+    auto dict = [&](llvm::StringRef name, ArrayRef<NamedAttribute> fields) {
+      return b.getNamedAttr(name, b.getDictionaryAttr(fields));
+    };
+    return b.getDictionaryAttr({
+        b.getNamedAttr("name", b.getStringAttr(target.name)),
+        b.getNamedAttr("kind", b.getStringAttr(target.kind)),
+        i64("pattern_max_fmas", x.patternMaxFmas),
+        f64("layer_us", x.layerUs),
+        dict("dense", {f64("gflops", x.denseGflops)}),
+        dict("csr", {f64("ns_per_fma", x.csrNsPerFma),
+                     f64("ns_per_row", x.csrNsPerRow)}),
+        dict("pattern", {f64("ns_per_fma", x.patternNsPerFma)}),
+        dict("narrow", {f64("dense_ns_per_chunk", x.narrowNsPerChunk),
+                        f64("bitmap_ns_per_chunk", x.bitmapNsPerChunk)}),
+        dict("memory", {f64("gb_per_s", x.memoryGBps),
+                        f64("stage_ns_per_element", x.stageNsPerElement)}),
+    });
+  }
   SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("name", b.getStringAttr(target.name)),
       b.getNamedAttr("kind", b.getStringAttr(target.kind)),

@@ -12,14 +12,14 @@
 //
 // GROUP: error: sparsity-plan: target file '{{.*}}target-bad-group.json': field 'zero_skip.group': 3 does not divide 'array.rows' (16)
 // JSON: error: sparsity-plan: target file '{{.*}}target-not-json.json': invalid JSON:
-// UNKNOWN: error: sparsity-plan: target 'npu-reff' is neither a preset (npu-ref-g1, npu-ref-g8) nor a readable file
+// UNKNOWN: error: sparsity-plan: target 'npu-reff' is neither a preset (npu-ref-g1, npu-ref-g8, x86-avx512) nor a readable file
 // FORCE: error: sparsity-plan: force=csr is not an implementation of target 'npu-ref-g8' (dense, zskip)
 // NOZSKIP: error: sparsity-plan: force=zskip is not an implementation of target 'wide-dram' (dense)
 //
 // From the module (-verify-diagnostics: the error is at the module):
 // RUN: sparsity-opt %s --split-input-file --sparsity-plan -verify-diagnostics
 
-// expected-error@+1 {{sparsity-plan: no target: give target=<preset>|<file.json> (presets: npu-ref-g1, npu-ref-g8) or a 'sparsity.target' attribute on the module}}
+// expected-error@+1 {{sparsity-plan: no target: give target=<preset>|<file.json> (presets: npu-ref-g1, npu-ref-g8, x86-avx512) or a 'sparsity.target' attribute on the module}}
 module {
 }
 
@@ -37,7 +37,7 @@ module attributes {sparsity.target = {name = "x"}} {
 
 // -----
 
-// expected-error@+1 {{field 'kind': 'tpu' is not a known kind (known: npu-ref)}}
+// expected-error@+1 {{field 'kind': 'tpu' is not a known kind (known: npu-ref, x86-avx512)}}
 module attributes {sparsity.target = {name = "x", kind = "tpu"}} {
 }
 

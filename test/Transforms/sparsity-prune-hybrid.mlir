@@ -18,7 +18,7 @@
 // STRUCT: error: sparsity-prune: option 'structured': hybrid=auto chooses the structured share itself: give one or the other
 // STEPS: error: sparsity-prune: option 'hybrid-steps': 0 is outside [1, 100]
 // DEVICE: error: sparsity-prune: option 'device': only the hybrid=auto search uses a device
-// TARGET: error: sparsity-prune: option 'device': target 'npu-ref-g9' is neither a preset (npu-ref-g1, npu-ref-g8) nor a readable file
+// TARGET: error: sparsity-prune: option 'device': target 'npu-ref-g9' is neither a preset (npu-ref-g1, npu-ref-g8, x86-avx512) nor a readable file
 // NOTARGET: error: sparsity-prune: option 'device': no target: give target=<preset>|<file.json>
 //
 // The search: hybrid-steps=2 tries structured shares 0, target/2 and target,

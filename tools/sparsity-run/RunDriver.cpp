@@ -30,8 +30,11 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
@@ -46,6 +49,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -139,6 +145,12 @@ static cl::opt<unsigned>
     optLevel("opt-level", cl::init(2),
              cl::desc("LLVM optimization level of the JIT, 0-3 (default: 2)"),
              cl::value_desc("N"), cl::cat(runCategory));
+
+static cl::opt<unsigned> numThreads(
+    "num-threads", cl::init(1),
+    cl::desc("Threads for the parallel loops of generated kernels "
+             "(sparsity-cpu-pipeline's threads option; default: 1)"),
+    cl::value_desc("N"), cl::cat(runCategory));
 
 static cl::list<std::string>
     sharedLibs("shared-libs", cl::CommaSeparated,
@@ -273,6 +285,8 @@ struct Program {
   std::string entry;
   OwningOpRef<ModuleOp> module;
   Signature sig;
+  /// The host machine the transformer optimises for (outlives the engine).
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
   std::unique_ptr<ExecutionEngine> engine;
 };
 
@@ -342,6 +356,7 @@ LogicalResult compileProgram(Program &prog, bool primary) {
 
   PassManager pm(ctx, ModuleOp::getOperationName());
   sparsity::CPUPipelineOptions options;
+  options.threads = numThreads;
   sparsity::buildCPUPipeline(pm, options);
   if (failed(pm.run(*prog.module)))
     return fail("cannot lower '" + prog.file +
@@ -353,18 +368,44 @@ LogicalResult compileProgram(Program &prog, bool primary) {
     libs.push_back(lib);
   if (llvm::sys::fs::exists(SPARSITY_MLIR_C_RUNNER_UTILS))
     libs.push_back(SPARSITY_MLIR_C_RUNNER_UTILS);
+  if (numThreads > 1) {
+    if (!llvm::sys::fs::exists(SPARSITY_MLIR_OPENMP_RUNTIME))
+      return fail("--num-threads " + llvm::Twine(numThreads.getValue()) +
+                  " needs the OpenMP runtime '" +
+                  SPARSITY_MLIR_OPENMP_RUNTIME +
+                  "' (Debian package libomp5-14), which is not installed"),
+             failure();
+    libs.push_back(SPARSITY_MLIR_OPENMP_RUNTIME);
+  }
   for (StringRef lib : libs)
     if (!llvm::sys::fs::exists(lib))
       return fail("--shared-libs: cannot find '" + lib + "'"), failure();
 
+  // Optimise for the host (its vector registers and cost model), as the
+  // JIT compiles for it.
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return fail("cannot describe the host machine: " +
+                llvm::toString(tmBuilder.takeError())),
+           failure();
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return fail("cannot create a target machine for the host: " +
+                llvm::toString(tm.takeError())),
+           failure();
+  prog.targetMachine = std::move(*tm);
   std::function<llvm::Error(llvm::Module *)> transformer =
       makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
-                                /*targetMachine=*/nullptr);
+                                prog.targetMachine.get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel =
       static_cast<llvm::CodeGenOptLevel>(optLevel.getValue());
   engineOptions.sharedLibPaths = libs;
+  // Profiling: `perf record -k 1` then `perf inject --jit` names the
+  // JIT-compiled functions.
+  engineOptions.enablePerfNotificationListener =
+      std::getenv("SPARSITY_RUN_PERF") != nullptr;
   auto engine = ExecutionEngine::create(*prog.module, engineOptions);
   if (!engine)
     return fail("cannot JIT-compile '" + prog.file +
@@ -751,6 +792,7 @@ int runDriver() {
   sparsity::registerToolDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
@@ -921,5 +963,14 @@ int runDriver() {
 
 int sparsity::run::runMain(const RunHooks &runHooks) {
   hooks = &runHooks;
+#ifdef __GLIBC__
+  // The compiled code allocates its intermediate buffers with malloc on
+  // every call. glibc serves large ones with fresh mmap pages and returns
+  // freed heap tops to the system, so each call would pay page faults for
+  // memory the previous call had; keep the memory in the process instead
+  // (what an inference runtime's arena does).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's upper limit on 64-bit
+  mallopt(M_TRIM_THRESHOLD, -1);
+#endif
   return runDriver();
 }

@@ -10,10 +10,12 @@
 include "mlir/Pass/PassBase.td"
 
 def SparsityLowerPass : Pass<"sparsity-lower", "ModuleOp"> {
-  let summary = "Lower planned weight layers to npu-ref instructions with "
-                "packed weights";
+  let summary = "Lower planned weight layers to npu-ref instructions or to "
+                "generated AVX-512 kernels, with packed weights";
   let description = [{
-    Replaces every weight layer (a linalg convolution or contraction whose
+    The target's kind decides the form.
+
+    **npu-ref** (docs/npu-ref-dialect.md). Replaces every weight layer (a linalg convolution or contraction whose
     weight is a readable constant, as `--sparsity-report` counts them) by:
 
     1. a host-side im2col: one `linalg.generic` gathering the activations
@@ -50,10 +52,28 @@ def SparsityLowerPass : Pass<"sparsity-lower", "ModuleOp"> {
 
     Example: `sparsity-opt --sparsity-plan=target=npu-ref-g8
     --sparsity-lower=target=npu-ref-g8 model.mlir`.
+
+    **x86-avx512** (docs/x86-avx512.md). Replaces every weight layer by a
+    call of a generated private function on memrefs (`bufferization.to_buffer`
+    of the activation and the initial value, a fresh output buffer,
+    `bufferization.to_tensor` of it), written with the scf, vector and arith
+    dialects, whose weights are packed at compile time into constant
+    `memref.global`s. The implementations are `dense` (register-blocked FMA
+    tiles), `csr` (row-CSR, vectorised along the activation rows),
+    `pattern` (the csr loop unrolled with every non-zero an immediate, up to
+    the target's `pattern_max_fmas` code-size guard) and `bitmap` (16-bit
+    masks and `vector.expandload`, for layers with fewer than 16 activation
+    rows); one that does not apply to a layer is replaced by `dense` with a
+    remark. The generated outer loop is an `scf.parallel`, which
+    `sparsity-cpu-pipeline{threads=N}` runs on N threads. The same layers as
+    for npu-ref are supported. Example: `sparsity-opt
+    --sparsity-plan=target=x86-avx512 --sparsity-lower=target=x86-avx512
+    model.mlir | sparsity-run - --num-threads 2`.
   }];
   let options = [
     Option<"targetSpec", "target", "std::string", /*default=*/"\"\"",
-           "Target: a preset name (npu-ref-g1, npu-ref-g8), a JSON file, or "
+           "Target: a preset name (npu-ref-g1, npu-ref-g8, x86-avx512), a "
+           "JSON file, or "
            "'module' for the module's sparsity.target attribute (the "
            "default when it has one)">,
     Option<"inlineLimit", "inline-limit", "int64_t", /*default=*/"4096",
@@ -63,9 +83,15 @@ def SparsityLowerPass : Pass<"sparsity-lower", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::npu_ref::NpuRefDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

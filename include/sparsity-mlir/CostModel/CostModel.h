@@ -13,6 +13,7 @@
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Target/NpuRef.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
+#include "sparsity-mlir/Target/X86.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -87,10 +88,30 @@ CandidateCost predictNpuRef(const GemmGeometry &geometry, NpuRefMode mode,
                             const WeightGroupStats &stats,
                             const NpuRefParams &params);
 
-/// Every candidate the target has for the layer, dense first.
+/// Predicts a layer on x86-avx512 in one implementation (docs/cost-model.md
+/// "x86-avx512"): the calibrated single-thread rates times the work of the
+/// generated kernel (padded FMAs for dense, non-zeros times activation
+/// vectors for csr and pattern, weight bytes or 16-element chunks for layers
+/// with m < 16), plus the staging copies the layout needs and a fixed
+/// per-layer cost. `cycles` holds nanoseconds. std::nullopt when the
+/// implementation does not apply (whyX86ImplNotApplicable).
+std::optional<CandidateCost> predictX86(const GemmGeometry &geometry,
+                                        X86Impl impl, int64_t nonZeros,
+                                        bool fcLayout,
+                                        const X86Params &params);
+
+/// True for a `linalg.matmul` X[m][k] x W[k][n] -> Y[m][n] with the weight
+/// on the right: the layout the x86 dense kernel reads and writes in place,
+/// and csr and pattern transpose.
+bool isFullyConnectedLayout(const LayerInfo &layer,
+                            const GemmGeometry &geometry);
+
+/// Every candidate the target has for the layer, dense first (x86-avx512:
+/// only those that apply to it). `fcLayout`: see isFullyConnectedLayout.
 std::vector<CandidateCost> predictCandidates(const TargetDescription &target,
                                              const GemmGeometry &geometry,
-                                             const WeightGroupStats &stats);
+                                             const WeightGroupStats &stats,
+                                             bool fcLayout = false);
 
 /// Reads the weight of `layer` and predicts every candidate of `target` for
 /// it; fails, with the reason, when the layer has no matrix form or its

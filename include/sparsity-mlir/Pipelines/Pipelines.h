@@ -34,6 +34,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "results-to-out-params",
       llvm::cl::desc("Pass memref results as caller-allocated out-params"),
       llvm::cl::init(true)};
+  /// Threads of the parallel loops of the generated x86 kernels (1: they
+  /// run as plain loops).
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Run the parallel loops of generated kernels on this "
+                     "many OpenMP threads (libomp at run time; 1: "
+                     "sequential)"),
+      llvm::cl::init(1)};
 };
 
 /// Builds the default CPU pipeline on a pass manager anchored on

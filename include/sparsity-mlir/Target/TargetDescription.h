@@ -50,11 +50,38 @@ struct NpuRefParams {
   double clockGHz = 1.0;
 };
 
+/// The parameters of the `x86-avx512` target (docs/x86-avx512.md): the
+/// code-size guard of pattern-specialised code and the single-thread rates
+/// of the generated kernels, as sparsity-calibrate measures them.
+struct X86Params {
+  /// Code-size guard: the most FMA instructions of pattern-specialised
+  /// code per layer.
+  int64_t patternMaxFmas = 65536;
+  /// dense, m >= 16: GFLOP/s of the register-blocked kernel.
+  double denseGflops = 100.0;
+  /// csr: ns per (non-zero, 16-lane activation vector), and per (weight
+  /// row, activation tile).
+  double csrNsPerFma = 0.3;
+  double csrNsPerRow = 5.0;
+  /// pattern: ns per (non-zero, activation vector).
+  double patternNsPerFma = 0.3;
+  /// m < 16: ns per (weight row, 16 reduction elements, activation row) of
+  /// dense, and per (weight row, 16 reduction elements) of bitmap.
+  double narrowNsPerChunk = 1.0;
+  double bitmapNsPerChunk = 1.0;
+  /// Weight streaming bandwidth in GB/s (m < 16 layers are bound by it).
+  double memoryGBps = 10.0;
+  /// ns per element of a staging copy (im2col, transposes).
+  double stageNsPerElement = 0.5;
+  /// Fixed cost of one layer, µs.
+  double layerUs = 1.0;
+};
+
 /// A parsed, validated target description.
 struct TargetDescription {
   /// `name` field (presets: the preset name).
   std::string name;
-  /// `kind` field: the machine model; "npu-ref" is the only one so far.
+  /// `kind` field: the machine model, "npu-ref" or "x86-avx512".
   std::string kind;
   /// Where it came from, for messages: "preset", a file path or "module".
   std::string source;
@@ -62,6 +89,8 @@ struct TargetDescription {
   std::vector<std::string> implementations;
   /// Parameters of kind "npu-ref".
   NpuRefParams npuRef;
+  /// Parameters of kind "x86-avx512".
+  X86Params x86;
 };
 
 /// Names of the built-in presets, sorted.

@@ -9,12 +9,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/Conversion/Passes.h"
+#include "LayerLowering.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Target/NpuRef.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
+#include "sparsity-mlir/Target/X86.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -36,180 +38,6 @@ using namespace mlir;
 using namespace mlir::sparsity;
 
 namespace {
-
-/// Everything the rewrite of one layer needs, decided before any IR changes.
-struct LayerLowering {
-  std::string name;
-  NpuRefMode mode = NpuRefMode::Dense;
-  GemmGeometry geometry;
-  unsigned activationOperand = 0;
-  /// Loop dimensions of the layer: the groups (leading n loops that the
-  /// activation also reads), all n loops and the k loops in the weight's
-  /// dimension order, and the m loops in the output's order.
-  SmallVector<unsigned> groupLoops, nLoops, kLoops, mLoops;
-  /// W[n][k], row-major.
-  std::vector<float> weights;
-  /// The plan's predicted latency of the chosen mode, if it has one.
-  std::optional<double> predictedUs;
-  /// The weight constant and its identity views, erased when unused.
-  SmallVector<Operation *> weightOps;
-};
-
-/// Returns true when `body` computes `out + act * w` in f32 (in either
-/// operand order), the payload of every named convolution and matmul.
-bool isMultiplyAccumulate(Block &body) {
-  if (body.getNumArguments() != 3 ||
-      !llvm::all_of(body.getArgumentTypes(),
-                    [](Type t) { return t.isF32(); }))
-    return false;
-  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-  if (!yield || yield.getNumOperands() != 1)
-    return false;
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value out = body.getArgument(2);
-  Value product = add.getLhs() == out   ? add.getRhs()
-                  : add.getRhs() == out ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul || std::distance(body.begin(), body.end()) != 3)
-    return false;
-  Value a = body.getArgument(0), b = body.getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
-}
-
-/// Works out how `layer` maps onto npu_ref.gemm; fails with the reason.
-FailureOr<LayerLowering> planLayer(const LayerInfo &layer,
-                                   std::string &whyNot) {
-  auto op = dyn_cast<linalg::LinalgOp>(layer.op);
-  if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op->getNumResults() != 1 || !op.hasPureTensorSemantics()) {
-    whyNot = "only layers with two tensor inputs and one tensor result are "
-             "lowered";
-    return failure();
-  }
-  LayerLowering plan;
-  plan.name = layer.name;
-  OpOperand *weight = &op->getOpOperand(layer.weightOperand);
-  OpOperand *activation = op.getDpsInputOperand(
-      op.getDpsInputOperand(0) == weight ? 1 : 0);
-  OpOperand *init = op.getDpsInitOperand(0);
-  plan.activationOperand = activation->getOperandNumber();
-  for (OpOperand *operand : {weight, activation, init}) {
-    auto type = dyn_cast<RankedTensorType>(operand->get().getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32()) {
-      whyNot = "only statically shaped f32 layers are lowered";
-      return failure();
-    }
-  }
-  if (!isMultiplyAccumulate(op->getRegion(0).front())) {
-    whyNot = "its body is not a plain multiply-accumulate";
-    return failure();
-  }
-
-  FailureOr<LayerGemm> gemm = getLayerGemm(layer, whyNot);
-  if (failed(gemm))
-    return failure();
-  plan.geometry = gemm->geometry;
-
-  AffineMap actMap = op.getMatchingIndexingMap(activation);
-  AffineMap weightMap = op.getMatchingIndexingMap(weight);
-  AffineMap outMap = op.getMatchingIndexingMap(init);
-  if (!weightMap.isProjectedPermutation() || !outMap.isProjectedPermutation()) {
-    whyNot = "its weight or output indexing map is not a projected "
-             "permutation";
-    return failure();
-  }
-  unsigned numLoops = op.getNumLoops();
-  SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
-  SmallVector<bool> inWeight(numLoops, false), inOutput(numLoops, false);
-  for (unsigned r = 0; r < weightMap.getNumResults(); ++r)
-    inWeight[weightMap.getDimPosition(r)] = true;
-  for (unsigned r = 0; r < outMap.getNumResults(); ++r)
-    inOutput[outMap.getDimPosition(r)] = true;
-
-  for (int64_t d : gemm->nDims) {
-    unsigned loop = weightMap.getDimPosition(d);
-    plan.nLoops.push_back(loop);
-    if (actMap.isFunctionOfDim(loop)) {
-      if (plan.groupLoops.size() + 1 != plan.nLoops.size()) {
-        whyNot = "its group dimension (weight dimension " + std::to_string(d) +
-                 ") follows another output dimension of the weight";
-        return failure();
-      }
-      plan.groupLoops.push_back(loop);
-    }
-  }
-  for (int64_t d : gemm->kDims)
-    plan.kLoops.push_back(weightMap.getDimPosition(d));
-  for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
-    unsigned loop = outMap.getDimPosition(r);
-    if (!inWeight[loop])
-      plan.mLoops.push_back(loop);
-  }
-  for (unsigned loop = 0; loop < numLoops; ++loop) {
-    if (!inWeight[loop] && !inOutput[loop]) {
-      whyNot = "it reduces over loop dimension " + std::to_string(loop) +
-               ", which the weight does not have";
-      return failure();
-    }
-  }
-  int64_t m = 1, groups = 1;
-  for (unsigned loop : plan.mLoops)
-    m *= loopSizes[loop];
-  for (unsigned loop : plan.groupLoops)
-    groups *= loopSizes[loop];
-  if (m != plan.geometry.m || groups != plan.geometry.groups) {
-    whyNot = "its output rows (" + std::to_string(m) + ") or groups (" +
-             std::to_string(groups) + ") differ from the analysis (" +
-             std::to_string(plan.geometry.m) + ", " +
-             std::to_string(plan.geometry.groups) + ")";
-    return failure();
-  }
-
-  FailureOr<std::vector<float>> w = readLayerWeightMatrix(layer, *gemm, whyNot);
-  if (failed(w))
-    return failure();
-  plan.weights = std::move(*w);
-  if (Operation *root = layer.weightRoot.getDefiningOp())
-    plan.weightOps.push_back(root);
-  plan.weightOps.append(layer.weightChain.begin(), layer.weightChain.end());
-  return plan;
-}
-
-/// Delinearizes the index of dimension `dim` of a linalg.generic into the
-/// sizes of `loops`, in order, and stores the indices in `values`.
-void delinearize(OpBuilder &b, Location loc, unsigned dim,
-                 ArrayRef<unsigned> loops, ArrayRef<int64_t> loopSizes,
-                 MutableArrayRef<Value> values) {
-  if (loops.empty())
-    return;
-  Value linear = linalg::IndexOp::create(b, loc, dim);
-  if (loops.size() == 1) {
-    values[loops[0]] = linear;
-    return;
-  }
-  SmallVector<int64_t> basis;
-  for (unsigned loop : loops)
-    basis.push_back(loopSizes[loop]);
-  auto op = affine::AffineDelinearizeIndexOp::create(b, loc, linear, basis,
-                                                     /*hasOuterBound=*/true);
-  for (auto [loop, index] : llvm::zip_equal(loops, op.getResults()))
-    values[loop] = index;
-}
-
-/// The affine expression of the row-major position over `loops`, whose
-/// values are the dimensions `dimOf(loop)` of a map.
-AffineExpr linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,
-                     ArrayRef<int64_t> loopSizes,
-                     llvm::function_ref<unsigned(unsigned)> dimOf) {
-  AffineExpr expr = getAffineConstantExpr(0, ctx);
-  for (unsigned loop : loops)
-    expr = expr * loopSizes[loop] + getAffineDimExpr(dimOf(loop), ctx);
-  return expr;
-}
 
 /// A payload attribute: a literal up to `inlineLimit` elements, else a
 /// `dense_resource` blob named after the layer.
@@ -284,7 +112,8 @@ struct LowerLayerPattern
     auto i64 = [&](int64_t v) { return rewriter.getI64IntegerAttr(v); };
     attrs.push_back(rewriter.getNamedAttr("activation_elements",
                                           i64(geo.activationElements)));
-    if (plan.mode == NpuRefMode::Dense) {
+    NpuRefMode mode = *symbolizeNpuRefMode(plan.impl);
+    if (mode == NpuRefMode::Dense) {
       attrs.push_back(rewriter.getNamedAttr(
           "weights",
           makePayload<float, DenseF32ResourceElementsAttr>(
@@ -311,7 +140,7 @@ struct LowerLayerPattern
     auto gemm = npu_ref::GemmOp::create(
         rewriter, loc, resultType, im2col.getResult(0),
         rewriter.getStringAttr(plan.name),
-        rewriter.getStringAttr(stringifyNpuRefMode(plan.mode)),
+        rewriter.getStringAttr(stringifyNpuRefMode(mode)),
         i64(geo.activationElements), nullptr, nullptr, nullptr, nullptr,
         nullptr, nullptr, nullptr);
     if (plan.predictedUs)
@@ -363,12 +192,7 @@ struct SparsityLowerPass
       module.emitError() << "sparsity-lower: " << error;
       return signalPassFailure();
     }
-    if (target->kind != "npu-ref") {
-      module.emitError() << "sparsity-lower: target '" << target->name
-                         << "' is of kind '" << target->kind
-                         << "'; only npu-ref targets are lowered";
-      return signalPassFailure();
-    }
+    bool x86 = target->kind == "x86-avx512";
     if (inlineLimit < 0) {
       module.emitError("sparsity-lower: inline-limit must not be negative");
       return signalPassFailure();
@@ -409,11 +233,13 @@ struct SparsityLowerPass
         }
         impl = plan.getChoice().getValue().str();
       }
-      std::optional<NpuRefMode> mode = symbolizeNpuRefMode(impl);
-      if (!mode) {
+      bool known = x86 ? symbolizeX86Impl(impl).has_value()
+                       : symbolizeNpuRefMode(impl).has_value();
+      if (!known) {
         op->emitRemark() << "sparsity-lower: layer '" << layer.name
                          << "' left as it is: implementation '" << impl
-                         << "' has no npu-ref instruction";
+                         << "' has no " << target->kind
+                         << (x86 ? " kernel" : " instruction");
         continue;
       }
       std::string whyNot;
@@ -423,7 +249,18 @@ struct SparsityLowerPass
                          << "' left as it is: " << whyNot;
         continue;
       }
-      plan->mode = *mode;
+      plan->impl = impl;
+      if (x86) {
+        int64_t nonZeros = llvm::count_if(
+            plan->weights, [](float w) { return w != 0.0f; });
+        std::string why = whyX86ImplNotApplicable(
+            plan->geometry, *symbolizeX86Impl(impl), nonZeros, target->x86);
+        if (!why.empty()) {
+          op->emitRemark() << "sparsity-lower: layer '" << layer.name
+                           << "' lowered as dense: " << why;
+          plan->impl = "dense";
+        }
+      }
       if (planAttr && planAttr.getTarget().getValue() == target->name)
         plan->predictedUs = planAttr.getPredicted(impl);
       plans.try_emplace(op, std::move(*plan));
@@ -436,6 +273,23 @@ struct SparsityLowerPass
     if (hadError)
       return signalPassFailure();
 
+    if (x86) {
+      // Program order, so that kernel names follow the layers.
+      SmallVector<Operation *> order;
+      module.walk([&](Operation *op) {
+        if (plans.count(op))
+          order.push_back(op);
+      });
+      IRRewriter rewriter(ctx);
+      for (Operation *op : order) {
+        std::string kernel;
+        rewriter.setInsertionPoint(op);
+        if (failed(lowerLayerToX86(rewriter, cast<linalg::LinalgOp>(op),
+                                   plans.find(op)->second, target->x86,
+                                   inlineLimit, kernel)))
+          return signalPassFailure();
+      }
+    } else {
     ConversionTarget conversionTarget(*ctx);
     conversionTarget.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return !plans.count(op); });
@@ -444,6 +298,7 @@ struct SparsityLowerPass
     if (failed(applyPartialConversion(module, conversionTarget,
                                       std::move(patterns))))
       return signalPassFailure();
+    }
 
     // The weight constants (and their identity views) nothing reads any
     // more; a constant shared by several layers goes once all are lowered.

@@ -1,0 +1,58 @@
+//===- X86.h - the x86-avx512 target's implementations ----------*- C++ -*-===//
+//
+// Part of sparsity-mlir. The implementations `--sparsity-lower` generates for
+// an x86-avx512 target (docs/x86-avx512.md), the register tiling they use
+// and when each applies; shared by the lowering, the cost model and
+// sparsity-calibrate so that they agree.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSITY_MLIR_TARGET_X86_H
+#define SPARSITY_MLIR_TARGET_X86_H
+
+#include "sparsity-mlir/Target/NpuRef.h"
+#include "sparsity-mlir/Target/TargetDescription.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace sparsity {
+
+/// f32 lanes of one AVX-512 register.
+constexpr int64_t kX86Lanes = 16;
+
+/// How a layer runs on x86-avx512.
+enum class X86Impl { Dense, Csr, Pattern, Bitmap };
+
+/// "dense", "csr", "pattern", "bitmap".
+llvm::StringRef stringifyX86Impl(X86Impl impl);
+std::optional<X86Impl> symbolizeX86Impl(llvm::StringRef name);
+
+/// The register tiling of a layer's kernels.
+struct X86Tiling {
+  /// Fewer than 16 activation rows: dense and bitmap run per weight row,
+  /// vectorised along the reduction; csr and pattern do not apply.
+  bool narrow = false;
+  /// dense (weight broadcast): weight rows x activation vectors per tile.
+  int64_t denseRows = 6, denseVecs = 4;
+  /// csr and pattern: activation vectors per non-zero.
+  int64_t sparseVecs = 8;
+};
+
+X86Tiling getX86Tiling(const GemmGeometry &geometry);
+
+/// FMA instructions of the pattern-specialised code of a layer with
+/// `nonZeros` weights (the quantity the code-size guard limits).
+int64_t getPatternFmas(const GemmGeometry &geometry, int64_t nonZeros);
+
+/// Why `impl` cannot run this layer on the target, or "" when it can.
+std::string whyX86ImplNotApplicable(const GemmGeometry &geometry, X86Impl impl,
+                                    int64_t nonZeros, const X86Params &params);
+
+} // namespace sparsity
+} // namespace mlir
+
+#endif // SPARSITY_MLIR_TARGET_X86_H

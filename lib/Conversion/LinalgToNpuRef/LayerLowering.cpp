@@ -1,0 +1,163 @@
+//===- LayerLowering.cpp - shared analysis of a weight layer --------------===//
+//
+// Part of sparsity-mlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LayerLowering.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+bool sparsity::isMultiplyAccumulate(Block &body) {
+  if (body.getNumArguments() != 3 ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body.getArgument(2);
+  Value product = add.getLhs() == out   ? add.getRhs()
+                  : add.getRhs() == out ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || std::distance(body.begin(), body.end()) != 3)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+FailureOr<LayerLowering> sparsity::planLayer(const LayerInfo &layer,
+                                   std::string &whyNot) {
+  auto op = dyn_cast<linalg::LinalgOp>(layer.op);
+  if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1 || !op.hasPureTensorSemantics()) {
+    whyNot = "only layers with two tensor inputs and one tensor result are "
+             "lowered";
+    return failure();
+  }
+  LayerLowering plan;
+  plan.name = layer.name;
+  OpOperand *weight = &op->getOpOperand(layer.weightOperand);
+  OpOperand *activation = op.getDpsInputOperand(
+      op.getDpsInputOperand(0) == weight ? 1 : 0);
+  OpOperand *init = op.getDpsInitOperand(0);
+  plan.activationOperand = activation->getOperandNumber();
+  for (OpOperand *operand : {weight, activation, init}) {
+    auto type = dyn_cast<RankedTensorType>(operand->get().getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isF32()) {
+      whyNot = "only statically shaped f32 layers are lowered";
+      return failure();
+    }
+  }
+  if (!isMultiplyAccumulate(op->getRegion(0).front())) {
+    whyNot = "its body is not a plain multiply-accumulate";
+    return failure();
+  }
+
+  FailureOr<LayerGemm> gemm = getLayerGemm(layer, whyNot);
+  if (failed(gemm))
+    return failure();
+  plan.geometry = gemm->geometry;
+
+  AffineMap actMap = op.getMatchingIndexingMap(activation);
+  AffineMap weightMap = op.getMatchingIndexingMap(weight);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  if (!weightMap.isProjectedPermutation() || !outMap.isProjectedPermutation()) {
+    whyNot = "its weight or output indexing map is not a projected "
+             "permutation";
+    return failure();
+  }
+  unsigned numLoops = op.getNumLoops();
+  SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
+  SmallVector<bool> inWeight(numLoops, false), inOutput(numLoops, false);
+  for (unsigned r = 0; r < weightMap.getNumResults(); ++r)
+    inWeight[weightMap.getDimPosition(r)] = true;
+  for (unsigned r = 0; r < outMap.getNumResults(); ++r)
+    inOutput[outMap.getDimPosition(r)] = true;
+
+  for (int64_t d : gemm->nDims) {
+    unsigned loop = weightMap.getDimPosition(d);
+    plan.nLoops.push_back(loop);
+    if (actMap.isFunctionOfDim(loop)) {
+      if (plan.groupLoops.size() + 1 != plan.nLoops.size()) {
+        whyNot = "its group dimension (weight dimension " + std::to_string(d) +
+                 ") follows another output dimension of the weight";
+        return failure();
+      }
+      plan.groupLoops.push_back(loop);
+    }
+  }
+  for (int64_t d : gemm->kDims)
+    plan.kLoops.push_back(weightMap.getDimPosition(d));
+  for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
+    unsigned loop = outMap.getDimPosition(r);
+    if (!inWeight[loop])
+      plan.mLoops.push_back(loop);
+  }
+  for (unsigned loop = 0; loop < numLoops; ++loop) {
+    if (!inWeight[loop] && !inOutput[loop]) {
+      whyNot = "it reduces over loop dimension " + std::to_string(loop) +
+               ", which the weight does not have";
+      return failure();
+    }
+  }
+  int64_t m = 1, groups = 1;
+  for (unsigned loop : plan.mLoops)
+    m *= loopSizes[loop];
+  for (unsigned loop : plan.groupLoops)
+    groups *= loopSizes[loop];
+  if (m != plan.geometry.m || groups != plan.geometry.groups) {
+    whyNot = "its output rows (" + std::to_string(m) + ") or groups (" +
+             std::to_string(groups) + ") differ from the analysis (" +
+             std::to_string(plan.geometry.m) + ", " +
+             std::to_string(plan.geometry.groups) + ")";
+    return failure();
+  }
+
+  FailureOr<std::vector<float>> w = readLayerWeightMatrix(layer, *gemm, whyNot);
+  if (failed(w))
+    return failure();
+  plan.weights = std::move(*w);
+  if (Operation *root = layer.weightRoot.getDefiningOp())
+    plan.weightOps.push_back(root);
+  plan.weightOps.append(layer.weightChain.begin(), layer.weightChain.end());
+  return plan;
+}
+
+void sparsity::delinearize(OpBuilder &b, Location loc, unsigned dim,
+                 ArrayRef<unsigned> loops, ArrayRef<int64_t> loopSizes,
+                 MutableArrayRef<Value> values) {
+  if (loops.empty())
+    return;
+  Value linear = linalg::IndexOp::create(b, loc, dim);
+  if (loops.size() == 1) {
+    values[loops[0]] = linear;
+    return;
+  }
+  SmallVector<int64_t> basis;
+  for (unsigned loop : loops)
+    basis.push_back(loopSizes[loop]);
+  auto op = affine::AffineDelinearizeIndexOp::create(b, loc, linear, basis,
+                                                     /*hasOuterBound=*/true);
+  for (auto [loop, index] : llvm::zip_equal(loops, op.getResults()))
+    values[loop] = index;
+}
+
+AffineExpr sparsity::linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,
+                     ArrayRef<int64_t> loopSizes,
+                     llvm::function_ref<unsigned(unsigned)> dimOf) {
+  AffineExpr expr = getAffineConstantExpr(0, ctx);
+  for (unsigned loop : loops)
+    expr = expr * loopSizes[loop] + getAffineDimExpr(dimOf(loop), ctx);
+  return expr;
+}
+

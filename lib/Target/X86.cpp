@@ -1,0 +1,92 @@
+//===- X86.cpp - the x86-avx512 target's implementations ------------------===//
+//
+// Part of sparsity-mlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Target/X86.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::sparsity;
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+static constexpr int64_t kLanes = kX86Lanes;
+
+std::optional<X86Impl> sparsity::symbolizeX86Impl(StringRef name) {
+  return llvm::StringSwitch<std::optional<X86Impl>>(name)
+      .Case("dense", X86Impl::Dense)
+      .Case("csr", X86Impl::Csr)
+      .Case("pattern", X86Impl::Pattern)
+      .Case("bitmap", X86Impl::Bitmap)
+      .Default(std::nullopt);
+}
+
+StringRef sparsity::stringifyX86Impl(X86Impl impl) {
+  switch (impl) {
+  case X86Impl::Dense:
+    return "dense";
+  case X86Impl::Csr:
+    return "csr";
+  case X86Impl::Pattern:
+    return "pattern";
+  case X86Impl::Bitmap:
+    return "bitmap";
+  }
+  llvm_unreachable("unknown x86 implementation");
+}
+
+X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo) {
+  X86Tiling t;
+  t.narrow = geo.m < kLanes;
+  int64_t vectors = ceilDiv(geo.m, kLanes);
+  // Activation vectors per tile: the fewest padded vectors, then the widest.
+  auto waste = [&](int64_t v) { return ceilDiv(vectors, v) * v - vectors; };
+  for (int64_t v : {4, 3, 5, 2, 6, 7, 1})
+    if (waste(v) < waste(t.denseVecs))
+      t.denseVecs = v;
+  t.denseRows = t.denseVecs <= 4 ? 24 / t.denseVecs : 3;
+  t.denseRows = std::min<int64_t>(t.denseRows, 8);
+  t.sparseVecs = std::min<int64_t>(8, vectors);
+  return t;
+}
+
+int64_t sparsity::getPatternFmas(const GemmGeometry &geo, int64_t nonZeros) {
+  (void)geo;
+  return nonZeros * getX86Tiling(geo).sparseVecs;
+}
+
+std::string sparsity::whyX86ImplNotApplicable(const GemmGeometry &geo,
+                                              X86Impl impl, int64_t nonZeros,
+                                              const X86Params &params) {
+  bool narrow = geo.m < kLanes;
+  switch (impl) {
+  case X86Impl::Dense:
+    return "";
+  case X86Impl::Csr:
+    return narrow ? "csr needs at least 16 activation rows (m = " +
+                        std::to_string(geo.m) + ")"
+                  : "";
+  case X86Impl::Pattern: {
+    if (narrow)
+      return "pattern needs at least 16 activation rows (m = " +
+             std::to_string(geo.m) + ")";
+    int64_t fmas = getPatternFmas(geo, nonZeros);
+    if (fmas > params.patternMaxFmas)
+      return "pattern code would have " + std::to_string(fmas) +
+             " FMA instructions, more than the code-size guard "
+             "pattern_max_fmas (" +
+             std::to_string(params.patternMaxFmas) + ")";
+    return "";
+  }
+  case X86Impl::Bitmap:
+    return narrow ? "" : "bitmap is for layers with fewer than 16 activation "
+                         "rows (m = " + std::to_string(geo.m) + ")";
+  }
+  return "unknown implementation";
+}
+
