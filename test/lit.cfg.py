@@ -90,5 +90,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.sparsity_tools_dir, append_path=True)
 
 tool_dirs = [config.sparsity_tools_dir, config.llvm_tools_dir]
-tools = ["sparsity-opt", "sparsity-run", "sparsity-sim", "sparsity-import-onnx"]
+tools = ["sparsity-opt", "sparsity-run", "sparsity-sim", "sparsity-calibrate", "sparsity-import-onnx"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

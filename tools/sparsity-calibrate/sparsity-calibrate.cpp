@@ -1,0 +1,381 @@
+//===- sparsity-calibrate.cpp - measure this CPU for the x86 cost model ---===//
+//
+// Part of sparsity-mlir. Micro-benchmarks the kernels `--sparsity-lower`
+// generates for x86-avx512 on the machine it runs on, one thread, and writes
+// the x86-avx512 target description whose rates the planner then uses
+// (docs/x86-avx512.md, "Calibration"). Every measurement is a real layer:
+// a linalg.matmul with seeded random weights at a given sparsity, planned
+// with one forced implementation, lowered, compiled by the same pipeline and
+// JIT as sparsity-run, and timed (median of --iters calls).
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsity-mlir/Pipelines/Pipelines.h"
+#include "sparsity-mlir/Registration/Registration.h"
+#include "sparsity-mlir/Target/TargetDescription.h"
+#include "sparsity-mlir/Target/X86.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemAlloc.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <algorithm>
+#include <limits>
+#include <chrono>
+#include <cstring>
+#include <random>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+using namespace mlir;
+using namespace mlir::sparsity;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("sparsity-calibrate options");
+
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("Write the description here "
+                                                "(default: stdout)"),
+                                       cl::value_desc("file.json"),
+                                       cl::init("-"), cl::cat(category));
+static cl::opt<std::string>
+    targetName("name", cl::desc("The description's name (default: "
+                                "x86-avx512-calibrated)"),
+               cl::init("x86-avx512-calibrated"), cl::cat(category));
+static cl::opt<unsigned> iterations("iters",
+                                    cl::desc("Timed calls per measurement, "
+                                             "after 2 warm-up calls (default: "
+                                             "20)"),
+                                    cl::init(20), cl::cat(category));
+static cl::opt<bool> verbose("v",
+                             cl::desc("Print every measurement to stderr"),
+                             cl::init(false), cl::cat(category));
+
+static int fail(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "sparsity-calibrate") << msg << "\n";
+  return 2;
+}
+
+namespace {
+
+/// One micro-benchmark: X[m][k] x W[k][n] with `sparsity` of W zero (seeded
+/// positions), run as implementation `impl`.
+struct Layer {
+  int64_t m, k, n;
+  double sparsity;
+  std::string impl;
+  /// Filled by measure(): median ms, and the non-zeros of W.
+  double ms = 0;
+  int64_t nonZeros = 0;
+};
+
+/// The MLIR text of the layer; the weight is a dense_resource blob.
+std::string layerText(Layer &l, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> w(l.k * l.n);
+  for (float &v : w)
+    v = normal(rng);
+  std::vector<int64_t> order(w.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  int64_t zeros = static_cast<int64_t>(std::llround(l.sparsity * w.size()));
+  for (int64_t i = 0; i < zeros; ++i)
+    w[order[i]] = 0.0f;
+  l.nonZeros = static_cast<int64_t>(w.size()) - zeros;
+  std::string hex = "0x04000000";
+  hex.reserve(hex.size() + w.size() * 8);
+  static const char digits[] = "0123456789ABCDEF";
+  for (float v : w) {
+    uint8_t bytes[4];
+    std::memcpy(bytes, &v, 4);
+    for (uint8_t byte : bytes) {
+      hex += digits[byte >> 4];
+      hex += digits[byte & 15];
+    }
+  }
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @main(%x: tensor<" << l.m << "x" << l.k
+     << "xf32>) -> tensor<" << l.m << "x" << l.n << "xf32> {\n"
+     << "  %w = arith.constant dense_resource<w> : tensor<" << l.k << "x"
+     << l.n << "xf32>\n"
+     << "  %z = arith.constant 0.0 : f32\n"
+     << "  %e = tensor.empty() : tensor<" << l.m << "x" << l.n << "xf32>\n"
+     << "  %f = linalg.fill ins(%z : f32) outs(%e : tensor<" << l.m << "x"
+     << l.n << "xf32>) -> tensor<" << l.m << "x" << l.n << "xf32>\n"
+     << "  %r = linalg.matmul ins(%x, %w : tensor<" << l.m << "x" << l.k
+     << "xf32>, tensor<" << l.k << "x" << l.n << "xf32>) outs(%f : tensor<"
+     << l.m << "x" << l.n << "xf32>) -> tensor<" << l.m << "x" << l.n
+     << "xf32>\n"
+     << "  return %r : tensor<" << l.m << "x" << l.n << "xf32>\n}\n"
+     << "{-#\n  dialect_resources: { builtin: { w: \"" << hex
+     << "\" } }\n#-}\n";
+  return s;
+}
+
+/// A 64-byte aligned buffer.
+struct Buffer {
+  explicit Buffer(size_t bytes) : bytes(bytes) {
+    ptr = llvm::allocate_buffer(bytes, 64);
+    std::memset(ptr, 0, bytes);
+  }
+  ~Buffer() { llvm::deallocate_buffer(ptr, bytes, 64); }
+  void *ptr;
+  size_t bytes;
+};
+
+/// Lowers, compiles and times `l`; returns failure with `error`.
+LogicalResult measure(MLIRContext &ctx, Layer &l, std::string &error) {
+  std::string text = layerText(l, 1234 + l.m * 7 + l.k * 13 + l.n);
+  if (const char *dir = std::getenv("SPARSITY_CALIBRATE_DUMP")) {
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(
+        (llvm::Twine(dir) + "/" + l.impl + "_" + llvm::Twine(l.m) + "x" +
+         llvm::Twine(l.k) + "x" + llvm::Twine(l.n) + ".mlir")
+            .str(),
+        ec);
+    if (!ec)
+      dump << text;
+  }
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
+  if (!module)
+    return error = "cannot parse the generated layer", failure();
+  PassManager pm(&ctx, ModuleOp::getOperationName());
+  std::string pipeline = "sparsity-plan{target=x86-avx512 force=" + l.impl +
+                         "},sparsity-lower{target=x86-avx512}";
+  if (failed(parsePassPipeline(pipeline, pm)))
+    return error = "cannot build '" + pipeline + "'", failure();
+  CPUPipelineOptions options;
+  buildCPUPipeline(pm, options);
+  // Remarks of the plan and lowering are not for the user here.
+  ScopedDiagnosticHandler quiet(&ctx, [](Diagnostic &d) {
+    return success(d.getSeverity() == DiagnosticSeverity::Remark);
+  });
+  auto fn = module->lookupSymbol<func::FuncOp>("main");
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&ctx));
+  if (failed(pm.run(*module)))
+    return error = "cannot lower the layer", failure();
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return error = llvm::toString(tmBuilder.takeError()), failure();
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return error = llvm::toString(tm.takeError()), failure();
+  std::unique_ptr<llvm::TargetMachine> machine = std::move(*tm);
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(2, /*sizeLevel=*/0, machine.get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return error = llvm::toString(engine.takeError()), failure();
+
+  Buffer x(l.m * l.k * 4), y(l.m * l.n * 4);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  for (int64_t i = 0; i < l.m * l.k; ++i)
+    static_cast<float *>(x.ptr)[i] = uniform(rng);
+  auto descriptor = [](void *data, int64_t rows, int64_t cols) {
+    return SmallVector<int64_t>{reinterpret_cast<intptr_t>(data),
+                                reinterpret_cast<intptr_t>(data),
+                                0,
+                                rows,
+                                cols,
+                                cols,
+                                1};
+  };
+  SmallVector<int64_t> dx = descriptor(x.ptr, l.m, l.k);
+  SmallVector<int64_t> dy = descriptor(y.ptr, l.m, l.n);
+  void *px = dx.data(), *py = dy.data();
+  SmallVector<void *> args = {&px, &py};
+  // Three rounds; the lowest median stands (other load on the machine only
+  // ever makes a round slower).
+  l.ms = std::numeric_limits<double>::infinity();
+  for (int round = 0; round < 3; ++round) {
+    std::vector<double> times;
+    for (unsigned i = 0; i < iterations + 2; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      if (llvm::Error err =
+              (*engine)->invokePacked("_mlir_ciface_main", args))
+        return error = llvm::toString(std::move(err)), failure();
+      auto stop = std::chrono::steady_clock::now();
+      if (i >= 2)
+        times.push_back(
+            std::chrono::duration<double, std::milli>(stop - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    l.ms = std::min(l.ms, times[times.size() / 2]);
+  }
+  if (verbose)
+    llvm::errs() << llvm::formatv("  {0,-8} {1}x{2}x{3} s={4}: {5:f4} ms\n",
+                                  l.impl, l.m, l.k, l.n, l.sparsity, l.ms);
+  return success();
+}
+
+int64_t ceilTo(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerToolPasses();
+  registerSparsityPipelines();
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "sparsity-calibrate: measure this CPU for the x86-avx512 cost model\n\n"
+      "Times the kernels --sparsity-lower generates (one thread) on seeded\n"
+      "random layers and writes an x86-avx512 target description (JSON,\n"
+      "docs/targets.md) for --sparsity-plan=target=<file>. Takes about a\n"
+      "minute. Exit codes: 0 success, 2 an error (nothing is written).\n");
+  if (iterations < 1)
+    return fail("--iters must be at least 1");
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, -1);
+#endif
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (!features.lookup("avx512f"))
+    return fail("this CPU has no AVX-512 (avx512f); the x86-avx512 kernels "
+                "cannot run here");
+
+  DialectRegistry registry;
+  registerToolDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  std::string error;
+  FailureOr<TargetDescription> base =
+      resolveTarget("x86-avx512", ModuleOp(), error);
+  if (failed(base))
+    return fail(error);
+  TargetDescription target = *base;
+  target.name = targetName;
+  X86Params &p = target.x86;
+
+  // The measurements; the FC layout everywhere (the layout of BERT's layers).
+  Layer tiny{16, 16, 16, 0.0, "dense"};
+  Layer dense{128, 768, 768, 0.0, "dense"};
+  Layer csrEmptyA{128, 3072, 768, 1.0, "csr"};
+  Layer csrEmptyB{128, 256, 3072, 1.0, "csr"};
+  Layer csr{128, 768, 768, 0.9, "csr"};
+  Layer pattern{128, 256, 256, 0.95, "pattern"};
+  Layer csrSmall{128, 256, 256, 0.95, "csr"};
+  Layer narrowSmall{1, 1024, 256, 0.0, "dense"};
+  Layer narrowBig{1, 4096, 4096, 0.0, "dense"};
+  Layer bitmap{1, 4096, 4096, 0.9, "bitmap"};
+  for (Layer *l : {&tiny, &dense, &csrEmptyA, &csrEmptyB, &csr, &pattern,
+                   &csrSmall, &narrowSmall, &narrowBig, &bitmap})
+    if (failed(measure(ctx, *l, error)))
+      return fail(llvm::formatv("measuring {0} {1}x{2}x{3}: {4}", l->impl,
+                                l->m, l->k, l->n, error)
+                      .str());
+
+  const int64_t lanes = kX86Lanes;
+  auto ns = [](const Layer &l) { return l.ms * 1e6; };
+  auto atLeast = [](double v, double floor) { return std::max(v, floor); };
+  // Fixed cost: the tiny layer.
+  p.layerUs = atLeast(tiny.ms * 1e3, 0.01);
+  double layerNs = p.layerUs * 1e3;
+  // dense: padded FMAs of the FC kernel (panels of 16 columns).
+  p.denseGflops = atLeast(2.0 * dense.m * ceilTo(dense.n, lanes) * dense.k /
+                              atLeast(ns(dense) - layerNs, 1.0),
+                          1e-3);
+  // csr with no non-zeros: rows x tiles x ns_per_row + staged elements x
+  // stage_ns_per_element, two layers with different ratios.
+  auto rowsTiles = [&](const Layer &l) {
+    int64_t vectors = ceilTo(l.m, lanes) / lanes;
+    int64_t v = getX86Tiling({l.m, l.k, l.n, 1, l.m * l.k}).sparseVecs;
+    return static_cast<double>(l.n * ((vectors + v - 1) / v));
+  };
+  auto staged = [&](const Layer &l) {
+    int64_t mPad = ceilTo(l.m, lanes);
+    return static_cast<double>(l.k * mPad + 2 * l.n * mPad);
+  };
+  double a1 = rowsTiles(csrEmptyA), b1 = staged(csrEmptyA),
+         c1 = ns(csrEmptyA) - layerNs;
+  double a2 = rowsTiles(csrEmptyB), b2 = staged(csrEmptyB),
+         c2 = ns(csrEmptyB) - layerNs;
+  double det = a1 * b2 - a2 * b1;
+  double perRow = det != 0 ? (c1 * b2 - c2 * b1) / det : 0;
+  double perStage = det != 0 ? (a1 * c2 - a2 * c1) / det : 0;
+  p.csrNsPerRow = atLeast(perRow, 0.01);
+  p.stageNsPerElement = atLeast(perStage, 0.001);
+  auto fixedCsr = [&](const Layer &l) {
+    return layerNs + rowsTiles(l) * p.csrNsPerRow +
+           staged(l) * p.stageNsPerElement;
+  };
+  auto fmas = [&](const Layer &l) {
+    return static_cast<double>(l.nonZeros) * (ceilTo(l.m, lanes) / lanes);
+  };
+  p.csrNsPerFma = atLeast((ns(csr) - fixedCsr(csr)) / fmas(csr), 0.001);
+  // pattern against csr on the same layer: the same fixed costs, so the
+  // difference is the per-FMA one.
+  p.patternNsPerFma = atLeast(
+      p.csrNsPerFma + (ns(pattern) - ns(csrSmall)) / fmas(pattern), 0.001);
+  // m < 16: a weight matrix that stays in cache gives the compute rate, a
+  // large one the streaming bandwidth.
+  auto chunks = [&](const Layer &l) {
+    return static_cast<double>(l.n * (ceilTo(l.k, lanes) / lanes));
+  };
+  p.narrowNsPerChunk = atLeast(
+      (ns(narrowSmall) - layerNs) / (chunks(narrowSmall) * narrowSmall.m),
+      0.001);
+  p.memoryGBps =
+      atLeast(chunks(narrowBig) * lanes * 4 / atLeast(ns(narrowBig) - layerNs,
+                                                      1.0),
+              1e-3);
+  p.bitmapNsPerChunk =
+      atLeast((ns(bitmap) - layerNs) / chunks(bitmap), 0.001);
+
+  // Round-trip through the parser: what is written is what the planner
+  // accepts.
+  llvm::json::Value json = toJSON(target, &ctx);
+  if (auto *object = json.getAsObject())
+    object->try_emplace(
+        "description",
+        (llvm::Twine("Measured by sparsity-calibrate on ") +
+         llvm::sys::getHostCPUName() + ", one thread")
+            .str());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", json) << "\n";
+  if (failed(parseTargetDescription(llvm::StringRef(text), error)))
+    return fail("the measured description does not validate: " + error);
+  std::error_code ec;
+  llvm::ToolOutputFile out(outputFile, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + outputFile + "': " + ec.message());
+  out.os() << text;
+  out.keep();
+  return 0;
+}
