@@ -44,7 +44,8 @@ X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo) {
   X86Tiling t;
   t.narrow = geo.m < kLanes;
   int64_t vectors = ceilDiv(geo.m, kLanes);
-  // Activation vectors per tile: the fewest padded vectors, then the widest.
+  // Activation vectors per tile: the fewest padded vectors; ties go to the
+  // first of 4, 3, 5, 2, 6, 7, 1.
   auto waste = [&](int64_t v) { return ceilDiv(vectors, v) * v - vectors; };
   for (int64_t v : {4, 3, 5, 2, 6, 7, 1})
     if (waste(v) < waste(t.denseVecs))
@@ -56,8 +57,15 @@ X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo) {
 }
 
 int64_t sparsity::getPatternFmas(const GemmGeometry &geo, int64_t nonZeros) {
-  (void)geo;
-  return nonZeros * getX86Tiling(geo).sparseVecs;
+  // The code is emitted once per distinct activation tile: the full tiles
+  // of V vectors, and a last one when it is shorter or partial.
+  int64_t V = getX86Tiling(geo).sparseVecs;
+  int64_t vectors = ceilDiv(geo.m, kLanes);
+  int64_t lastVecs = vectors - (ceilDiv(vectors, V) - 1) * V;
+  int64_t perNonZero = V;
+  if (vectors > V && (lastVecs != V || geo.m % kLanes != 0))
+    perNonZero += lastVecs;
+  return nonZeros * perNonZero;
 }
 
 std::string sparsity::whyX86ImplNotApplicable(const GemmGeometry &geo,

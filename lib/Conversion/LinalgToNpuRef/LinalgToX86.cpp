@@ -88,7 +88,9 @@ public:
   /// A constant 1-D global holding `data`; returns its memref.
   template <typename T>
   Value global(StringRef suffix, Type elemTy, ArrayRef<T> data) {
-    std::string name = prefix + "_" + suffix.str();
+    std::string base = prefix + "_" + suffix.str(), name = base;
+    for (int i = 1; module.lookupSymbol(name); ++i)
+      name = base + "_" + std::to_string(i);
     int64_t size = std::max<int64_t>(1, data.size());
     auto memTy = MemRefType::get({size}, elemTy);
     auto tensorTy = RankedTensorType::get({size}, elemTy);

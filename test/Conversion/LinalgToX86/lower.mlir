@@ -10,6 +10,8 @@
 // RUN: FileCheck %s --check-prefix=BITMAP-REMARK < %t.bitmap.err
 // RUN: sed 's/"pattern_max_fmas": 65536/"pattern_max_fmas": 10/' %S/../../../targets/x86-avx512.json > %t.guard.json
 // RUN: sparsity-opt %s "--sparsity-plan=target=%t.guard.json force=pattern" --sparsity-lower=target=%t.guard.json -o /dev/null 2>&1 | FileCheck %s --check-prefix=GUARD
+// A user override that does not apply reaches the lowering, which says why.
+// RUN: sed 's/linalg.matmul ins(%%x, %%w : tensor<32x32xf32>/linalg.matmul {sparsity.impl = "bitmap"} ins(%%x, %%w : tensor<32x32xf32>/' %s | sparsity-opt --sparsity-lower=target=x86-avx512 -o /dev/null 2>&1 | FileCheck %s --check-prefix=USER
 
 // dense, FC layout: weight panels packed in a constant global, the register
 // tile of FMAs, the panels as a parallel loop, the call between tensors and
@@ -38,7 +40,9 @@
 // CSR: vector.transpose
 // CSR: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // CSR: vector.fma
-// CSR-REMARK: remark: {{.*}}sparsity-lower: layer 'fc_b1' lowered as dense: csr needs at least 16 activation rows (m = 1)
+// The plan already falls back for the batch-1 layer (and says so).
+// CSR-REMARK: remark: {{.*}}sparsity-plan: layer 'fc_b1': implementation 'csr' does not apply to it on 'x86-avx512' (applicable: dense, bitmap); planned dense
+// CSR-REMARK: sparsity-plan: 2 layers planned for 'x86-avx512', 1 sparse
 
 // pattern: no index arrays, every non-zero an immediate.
 // PATTERN-NOT: _rowptr
@@ -54,9 +58,10 @@
 // BITMAP: vector.expandload
 // BITMAP: math.ctpop
 // BITMAP: vector.reduction <add>
-// BITMAP-REMARK: remark: {{.*}}sparsity-lower: layer 'fc' lowered as dense: bitmap is for layers with fewer than 16 activation rows (m = 32)
+// BITMAP-REMARK: remark: {{.*}}sparsity-plan: layer 'fc': implementation 'bitmap' does not apply to it on 'x86-avx512' (applicable: dense, csr, pattern); planned dense
 
-// GUARD: remark: {{.*}}sparsity-lower: layer 'fc' lowered as dense: pattern code would have {{[0-9]+}} FMA instructions, more than the code-size guard pattern_max_fmas (10)
+// GUARD: remark: {{.*}}sparsity-plan: layer 'fc': implementation 'pattern' does not apply to it on 'x86-avx512' (applicable: dense, csr); planned dense
+// USER: remark: {{.*}}sparsity-lower: layer 'fc' lowered as dense: bitmap is for layers with fewer than 16 activation rows (m = 32)
 
 func.func @fc(%x: tensor<32x32xf32>) -> tensor<32x20xf32> {
   %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0], [0.0, 0.0, -1.5, 0.0, -0.5, 0.5, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1.5, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 1.0, 0.0, -0.5, 0.0, 0.0, 0.0, -1.5, -2.0, 0.0], [0.0, 0.0, 0.0, 1.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, -2.0, 0.0, -2.0, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, -2.0], [-0.5, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, -1.0, 1.0, 0.0, 0.0, -2.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5], [0.0, -1.5, 0.0, -0.5, 0.0, 1.5, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.5, 0.0, 0.0], [0.0, -2.0, 0.5, 0.0, 1.5, 0.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 2.0, -0.5], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.5, -1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.5, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.5], [0.0, 0.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [2.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, -1.0, 0.0, -1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0], [0.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5], [0.0, 0.0, 0.0, -1.0, -2.0, 0.0, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, -1.5, -1.0, 0.0], [0.0, -1.5, -1.5, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.5, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.5], [0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.5, 0.0, 0.0, 2.0, 0.0, 1.5, 0.5, 0.0, 0.0]]> : tensor<32x20xf32>

@@ -86,6 +86,26 @@ struct SparsityPlanPass
         p.choice = **user;
         p.override = true;
       }
+      // A forced or user-chosen implementation the cost model has no
+      // prediction for does not apply to this layer (x86-avx512: e.g. csr
+      // with m < 16, or pattern over the code-size guard); the lowering
+      // would run it as dense, so plan that.
+      if (!llvm::any_of(p.candidates, [&](const CandidateCost &c) {
+            return c.impl == p.choice;
+          })) {
+        layer.op->emitRemark()
+            << "sparsity-plan: layer '" << layer.name << "': implementation '"
+            << p.choice << "' does not apply to it on '" << target->name
+            << "' (applicable: "
+            << llvm::join(llvm::map_range(p.candidates,
+                                          [](const CandidateCost &c) {
+                                            return c.impl;
+                                          }),
+                          ", ")
+            << "); planned dense";
+        p.choice = "dense";
+        p.override = false;
+      }
       planned.push_back(std::move(p));
     }
     if (failedOverride)
