@@ -12,6 +12,16 @@
 //
 // Build and run: bench/x86-baseline.sh (prints a Markdown table).
 //
+// One GEMM alone (bench/x86-layers.py uses this):
+//   x86-baseline --gemm M N K [--threads T] [--iters N] [--warmup W]
+// times cblas_sgemm for C[M][N] = A[M][K] * B[K][N] (row-major, random
+// operands) with openblas_set_num_threads(T) and prints one JSON line:
+//   {"m":M,"n":N,"k":K,"threads":T,"iters":N,"median_ms":..,"min_ms":..,
+//    "gflops":..}   (gflops from the median, 2*M*N*K flops)
+// and, for M = 1, "sgemv_median_ms" and "sgemv_min_ms" of the same product
+// as cblas_sgemv (OpenBLAS 0.3.21 does not forward M = 1 sgemm to sgemv).
+// The caller sets OPENBLAS_CORETYPE (bench/x86-baseline.sh explains why).
+//
 //===----------------------------------------------------------------------===//
 
 #include <cblas.h>
@@ -107,9 +117,96 @@ template <typename Fn> double medianSeconds(Fn fn) {
   return times[times.size() / 2];
 }
 
+int gemmMode(int argc, char **argv) {
+  auto usage = [] {
+    std::fprintf(stderr, "usage: x86-baseline --gemm M N K [--threads T] "
+                         "[--iters N] [--warmup W]\n");
+    return 2;
+  };
+  auto number = [](const char *text, long &out) {
+    char *end = nullptr;
+    out = std::strtol(text, &end, 10);
+    return end != text && *end == '\0' && out >= 0;
+  };
+  long m = 0, n = 0, k = 0, threads = 1, iters = 20, warmup = 2;
+  int i = 1;
+  if (argc < 5 || std::string(argv[1]) != "--gemm" || !number(argv[2], m) ||
+      !number(argv[3], n) || !number(argv[4], k) || m < 1 || n < 1 || k < 1)
+    return usage();
+  for (i = 5; i < argc; i += 2) {
+    std::string opt = argv[i];
+    long *dst = opt == "--threads" ? &threads
+                : opt == "--iters" ? &iters
+                : opt == "--warmup" ? &warmup
+                                    : nullptr;
+    if (!dst || i + 1 >= argc || !number(argv[i + 1], *dst))
+      return usage();
+  }
+  if (threads < 1 || iters < 1)
+    return usage();
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> a(size_t(m) * k), b(size_t(k) * n), c(size_t(m) * n);
+  for (float &v : a)
+    v = u(rng);
+  for (float &v : b)
+    v = u(rng);
+  openblas_set_num_threads(static_cast<int>(threads));
+  auto gemm = [&] {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f,
+                a.data(), k, b.data(), n, 0.0f, c.data(), n);
+  };
+  for (long w = 0; w < warmup; ++w)
+    gemm();
+  std::vector<double> times;
+  for (long it = 0; it < iters; ++it) {
+    auto t0 = std::chrono::steady_clock::now();
+    gemm();
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count());
+  }
+  auto median = [](std::vector<double> &t) {
+    std::sort(t.begin(), t.end());
+    size_t half = t.size() / 2;
+    return t.size() % 2 ? t[half] : (t[half - 1] + t[half]) / 2;
+  };
+  double med = median(times);
+  std::printf("{\"m\":%ld,\"n\":%ld,\"k\":%ld,\"threads\":%ld,"
+              "\"iters\":%ld,\"median_ms\":%.4f,\"min_ms\":%.4f,"
+              "\"gflops\":%.1f",
+              m, n, k, threads, iters, med, times.front(),
+              2.0 * m * n * k / (med * 1e-3) / 1e9);
+  // M = 1: OpenBLAS 0.3.21 does not forward sgemm to sgemv, so also time
+  // the GEMV (y[N] = x[K] B[K][N]) that a BLAS user would call.
+  if (m == 1) {
+    auto gemv = [&] {
+      cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, b.data(), n,
+                  a.data(), 1, 0.0f, c.data(), 1);
+    };
+    for (long w = 0; w < warmup; ++w)
+      gemv();
+    std::vector<double> gt;
+    for (long it = 0; it < iters; ++it) {
+      auto t0 = std::chrono::steady_clock::now();
+      gemv();
+      gt.push_back(std::chrono::duration<double, std::milli>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count());
+    }
+    double gmed = median(gt);
+    std::printf(",\"sgemv_median_ms\":%.4f,\"sgemv_min_ms\":%.4f", gmed,
+                gt.front());
+  }
+  std::printf("}\n");
+  return 0;
+}
+
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  if (argc > 1)
+    return gemmMode(argc, argv);
   std::mt19937 rng(0);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   const double sparsities[] = {0.5, 0.7, 0.9, 0.95};

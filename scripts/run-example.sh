@@ -86,3 +86,15 @@ echo "   lowered program executed against the original (same random inputs)"
 "$bin/sparsity-opt" "$work/resnet18.planned.mlir" --sparsity-lower \
   -o "$work/resnet18.npu.mlir"
 "$bin/sparsity-sim" "$work/resnet18.npu.mlir" --compare "$work/resnet18.mlir"
+
+echo
+echo "== the same ResNet-18 on this CPU: --sparsity-plan=target=x86-avx512 (dense, csr, pattern or"
+echo "   bitmap per layer), --sparsity-lower to generated AVX-512 kernels, run against the original"
+if grep -qw avx512f /proc/cpuinfo; then
+  "$bin/sparsity-opt" "$work/resnet18.mlir" --sparsity-plan=target=x86-avx512 \
+    --sparsity-lower=target=x86-avx512 -o "$work/resnet18.x86.mlir" 2> "$work/plan-x86.log"
+  grep 'layers planned' "$work/plan-x86.log" | sed 's/^.*remark: /   /'
+  "$bin/sparsity-run" "$work/resnet18.x86.mlir" --compare "$work/resnet18.mlir"
+else
+  echo "   skipped: this CPU has no AVX-512 (avx512f)"
+fi
