@@ -759,7 +759,9 @@ int runDriver() {
           return &ctx;
         }(),
         ModuleOp::getOperationName());
-    sparsity::buildCPUPipeline(pm, sparsity::CPUPipelineOptions());
+    sparsity::CPUPipelineOptions options;
+    options.threads = numThreads;
+    sparsity::buildCPUPipeline(pm, options);
     pm.printAsTextualPipeline(llvm::outs());
     llvm::outs() << "\n";
     return kSuccess;

@@ -30,3 +30,11 @@
 // HELP: --output-dir=<DIR>
 // HELP: --rtol=<number>
 // HELP: --seed=<N>
+
+// --print-pipeline shows the pipeline as --num-threads builds it: OpenMP
+// worksharing for more than one thread, none for one.
+// RUN: sparsity-run --print-pipeline --num-threads 2 | FileCheck %s --check-prefix=THREADS
+// THREADS: convert-scf-to-openmp{num-threads=2}
+// THREADS: convert-openmp-to-llvm
+// RUN: sparsity-run --print-pipeline | FileCheck %s --check-prefix=ONE
+// ONE-NOT: openmp
