@@ -85,6 +85,20 @@ public:
                                           ArrayRef<int64_t>{lanes});
   }
 
+  /// out[i .. i+lanes) = init[i .. i+lanes) + acc (masked when lanes < 16).
+  void storeAdded(Value out, Value init, Value i, Value acc, int64_t lanes) {
+    if (lanes == kLanes) {
+      Value sum = arith::AddFOp::create(b, load(init, i), acc);
+      vector::StoreOp::create(b, sum, out, ValueRange{i});
+      return;
+    }
+    Value mask = lanesMask(lanes);
+    Value i0 = vector::MaskedLoadOp::create(b, vecTy, init, ValueRange{i},
+                                            mask, zeroVec());
+    vector::MaskedStoreOp::create(b, out, ValueRange{i}, mask,
+                                  arith::AddFOp::create(b, i0, acc));
+  }
+
   /// A constant 1-D global holding `data`; returns its memref.
   template <typename T>
   Value global(StringRef suffix, Type elemTy, ArrayRef<T> data) {
@@ -530,17 +544,8 @@ struct RowStorer {
     Value base = kb.add(kb.mul(nRow, c.geo.m), m0);
     for (int64_t v = 0; v < V; ++v) {
       Value i = kb.add(base, v * kLanes);
-      if (lastMasked && v == V - 1) {
-        Value mask = kb.lanesMask(c.geo.m % kLanes);
-        Value pass = kb.zeroVec();
-        Value i0 = vector::MaskedLoadOp::create(kb.b, kb.vecTy, c.init,
-                                                ValueRange{i}, mask, pass);
-        Value sum = arith::AddFOp::create(kb.b, i0, accs[v]);
-        vector::MaskedStoreOp::create(kb.b, c.out, ValueRange{i}, mask, sum);
-      } else {
-        Value sum = arith::AddFOp::create(kb.b, kb.load(c.init, i), accs[v]);
-        vector::StoreOp::create(kb.b, sum, c.out, ValueRange{i});
-      }
+      kb.storeAdded(c.out, c.init, i, accs[v],
+                    lastMasked && v == V - 1 ? c.geo.m % kLanes : kLanes);
     }
   }
 };
@@ -733,17 +738,8 @@ void emitDenseWeightB(KernelContext &c) {
         for (int64_t v = 0; v < vecs; ++v) {
           Value i = kb.add(base, v * kLanes);
           Value acc = accs[r * vecs + v];
-          if (masked && v == vecs - 1) {
-            Value mask = kb.lanesMask(geo.n % kLanes);
-            Value i0 = vector::MaskedLoadOp::create(
-                kb.b, kb.vecTy, c.init, ValueRange{i}, mask, kb.zeroVec());
-            vector::MaskedStoreOp::create(
-                kb.b, c.out, ValueRange{i}, mask,
-                arith::AddFOp::create(kb.b, i0, acc));
-          } else {
-            Value sum = arith::AddFOp::create(kb.b, kb.load(c.init, i), acc);
-            vector::StoreOp::create(kb.b, sum, c.out, ValueRange{i});
-          }
+          kb.storeAdded(c.out, c.init, i, acc,
+                        masked && v == vecs - 1 ? geo.n % kLanes : kLanes);
         }
       }
     };
@@ -1056,10 +1052,8 @@ void emitNarrow(KernelContext &c, bool bitmap) {
 LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
                                         const LayerLowering &plan,
-                                        const X86Params &params,
                                         int64_t inlineLimit,
                                         std::string &kernelName) {
-  (void)params;
   MLIRContext *ctx = op->getContext();
   Location loc = op.getLoc();
   ModuleOp module = op->getParentOfType<ModuleOp>();
