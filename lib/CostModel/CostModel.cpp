@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/CostModel/CostModel.h"
+#include "sparsity-mlir/CostModel/LayerLayout.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 
@@ -106,16 +107,12 @@ sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
   for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
     strides[d] = strides[d + 1] * shape[d + 1];
   auto offsets = [&](ArrayRef<int64_t> dims) {
-    std::vector<int64_t> result = {0};
+    SmallVector<int64_t> sizes, dimStrides;
     for (int64_t d : dims) {
-      std::vector<int64_t> next;
-      next.reserve(result.size() * shape[d]);
-      for (int64_t base : result)
-        for (int64_t i = 0; i < shape[d]; ++i)
-          next.push_back(base + i * strides[d]);
-      result = std::move(next);
+      sizes.push_back(shape[d]);
+      dimStrides.push_back(strides[d]);
     }
-    return result;
+    return rowMajorOffsets(sizes, dimStrides);
   };
   std::vector<int64_t> nOff = offsets(gemm.nDims), kOff = offsets(gemm.kDims);
   std::vector<float> w;
@@ -287,18 +284,23 @@ CandidateCost sparsity::predictNpuRef(const GemmGeometry &geometry,
 
 std::optional<CandidateCost>
 sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
-                     bool fcLayout, const X86Params &p) {
+                     const X86ActLayout &layout, const X86Params &p) {
   if (!whyX86ImplNotApplicable(geo, impl, nonZeros, p).empty())
     return std::nullopt;
   auto ceilTo = [](int64_t a, int64_t b) { return (a + b - 1) / b * b; };
   const int64_t lanes = kX86Lanes;
   X86Tiling tiling = getX86Tiling(geo);
   double ns = 0, computeNs = 0, memoryNs = 0, stage = 0;
-  int64_t mPad = ceilTo(geo.m, lanes);
+  bool fcLayout = layout.kind == X86ActKind::FullyConnected;
+  bool direct = layout.kind == X86ActKind::Direct && !tiling.narrow;
+  // Direct reads fill whole output rows of vectors.
+  int64_t mPad = direct ? layout.rows * ceilTo(layout.rowWidth, lanes)
+                        : ceilTo(geo.m, lanes);
   // The im2col copy of layers whose activation is not already the matrix
   // the kernel reads.
-  bool xIsMatrix = geo.activationElements == geo.groups * geo.k * geo.m &&
-                   geo.m % lanes == 0;
+  bool xIsMatrix = direct ||
+                   (geo.activationElements == geo.groups * geo.k * geo.m &&
+                    geo.m % lanes == 0);
   if (tiling.narrow) {
     int64_t kPad = ceilTo(geo.k, lanes), chunks = kPad / lanes;
     if (!fcLayout)
@@ -349,13 +351,14 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
 std::vector<CandidateCost>
 sparsity::predictCandidates(const TargetDescription &target,
                             const GemmGeometry &geometry,
-                            const WeightGroupStats &stats, bool fcLayout) {
+                            const WeightGroupStats &stats,
+                            const X86ActLayout &layout) {
   std::vector<CandidateCost> result;
   for (const std::string &impl : target.implementations) {
     if (target.kind == "x86-avx512") {
       if (std::optional<X86Impl> x86 = symbolizeX86Impl(impl))
         if (std::optional<CandidateCost> c = predictX86(
-                geometry, *x86, stats.nonZeros, fcLayout, target.x86))
+                geometry, *x86, stats.nonZeros, layout, target.x86))
           result.push_back(*c);
       continue;
     }
@@ -363,17 +366,6 @@ sparsity::predictCandidates(const TargetDescription &target,
       result.push_back(predictNpuRef(geometry, *mode, stats, target.npuRef));
   }
   return result;
-}
-
-bool sparsity::isFullyConnectedLayout(const LayerInfo &layer,
-                                      const GemmGeometry &geometry) {
-  // linalg.matmul X[m][k] x W[k][n] -> Y[m][n]: the activation is the
-  // matrix the dense kernel broadcasts from, the output the one it writes.
-  return isa<linalg::MatmulOp>(layer.op) && layer.weightOperand == 1 &&
-         geometry.groups == 1 &&
-         geometry.activationElements == geometry.m * geometry.k &&
-         cast<linalg::LinalgOp>(layer.op).getIndexingMapsArray() ==
-             linalg::MatmulOp::getDefaultIndexingMaps(layer.op->getContext());
 }
 
 FailureOr<std::vector<CandidateCost>>
@@ -388,7 +380,9 @@ sparsity::predictLayer(const TargetDescription &target, const LayerInfo &layer,
   WeightGroupStats stats = computeGroupStats(*w, gemm->geometry.n,
                                              gemm->geometry.k, target.npuRef);
   return predictCandidates(target, gemm->geometry, stats,
-                           isFullyConnectedLayout(layer, gemm->geometry));
+                           target.kind == "x86-avx512"
+                               ? getX86ActLayout(layer, *gemm)
+                               : X86ActLayout());
 }
 
 const CandidateCost &

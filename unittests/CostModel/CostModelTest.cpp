@@ -306,4 +306,40 @@ TEST(PredictVsExact, PartialReductionTileAndMemoryBoundZeroSkip) {
   EXPECT_LT(std::fabs(predFc.cycles - exactFc.cycles) / exactFc.cycles, 0.01);
 }
 
+TEST(PredictX86, DirectReadsSkipTheIm2colAndPadEachOutputRow) {
+  // A 3x3 convolution 64 -> 64 on 56x56: m = 3136, k = 576.
+  GemmGeometry g;
+  g.m = 3136;
+  g.k = 576;
+  g.n = 64;
+  g.activationElements = 64 * 58 * 58;
+  X86Params p;
+  X86ActLayout staged, direct;
+  direct.kind = X86ActKind::Direct;
+  direct.rowWidth = 56;
+  direct.rows = 56;
+  std::optional<CandidateCost> s = predictX86(g, X86Impl::Dense, 0, staged, p);
+  std::optional<CandidateCost> d = predictX86(g, X86Impl::Dense, 0, direct, p);
+  ASSERT_TRUE(s && d);
+  // n = 64 rounds up to 66 (R = 6 rows per tile).
+  double staging = 576.0 * 3136 * p.stageNsPerElement;
+  EXPECT_DOUBLE_EQ(s->cycles, 2.0 * 3136 * 66 * 576 / p.denseGflops +
+                                  staging + p.layerUs * 1e3);
+  // Direct: no stage, each row of 56 computed as 64 lanes.
+  EXPECT_DOUBLE_EQ(d->cycles,
+                   2.0 * 56 * 64 * 66 * 576 / p.denseGflops + p.layerUs * 1e3);
+  // csr: 196 vectors staged; 56 rows of 4 vectors direct, no stage.
+  std::optional<CandidateCost> sc =
+      predictX86(g, X86Impl::Csr, 1000, staged, p);
+  std::optional<CandidateCost> dc =
+      predictX86(g, X86Impl::Csr, 1000, direct, p);
+  ASSERT_TRUE(sc && dc);
+  EXPECT_DOUBLE_EQ(sc->computeCycles,
+                   1000.0 * 196 * p.csrNsPerFma + 64.0 * 25 * p.csrNsPerRow);
+  EXPECT_DOUBLE_EQ(dc->computeCycles,
+                   1000.0 * 224 * p.csrNsPerFma + 64.0 * 28 * p.csrNsPerRow);
+  EXPECT_DOUBLE_EQ(sc->cycles - sc->computeCycles - staging,
+                   dc->cycles - dc->computeCycles);
+}
+
 } // namespace

@@ -97,21 +97,16 @@ CandidateCost predictNpuRef(const GemmGeometry &geometry, NpuRefMode mode,
 /// implementation does not apply (whyX86ImplNotApplicable).
 std::optional<CandidateCost> predictX86(const GemmGeometry &geometry,
                                         X86Impl impl, int64_t nonZeros,
-                                        bool fcLayout,
+                                        const X86ActLayout &layout,
                                         const X86Params &params);
 
-/// True for a `linalg.matmul` X[m][k] x W[k][n] -> Y[m][n] with the weight
-/// on the right: the layout the x86 dense kernel reads and writes in place,
-/// and csr and pattern transpose.
-bool isFullyConnectedLayout(const LayerInfo &layer,
-                            const GemmGeometry &geometry);
-
 /// Every candidate the target has for the layer, dense first (x86-avx512:
-/// only those that apply to it). `fcLayout`: see isFullyConnectedLayout.
+/// only those that apply to it). `layout`: how the x86-avx512 kernels read
+/// the activation (getX86ActLayout in LayerLayout.h).
 std::vector<CandidateCost> predictCandidates(const TargetDescription &target,
                                              const GemmGeometry &geometry,
                                              const WeightGroupStats &stats,
-                                             bool fcLayout = false);
+                                             const X86ActLayout &layout = {});
 
 /// Reads the weight of `layer` and predicts every candidate of `target` for
 /// it; fails, with the reason, when the layer has no matrix form or its

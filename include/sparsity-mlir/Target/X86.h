@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace sparsity {
@@ -43,6 +44,33 @@ struct X86Tiling {
 };
 
 X86Tiling getX86Tiling(const GemmGeometry &geometry);
+
+/// How the x86-avx512 kernels read a layer's activation X[g][k][m].
+enum class X86ActKind {
+  /// Copied into a [G][K][Mp] buffer first (im2col, transposes).
+  Staged,
+  /// X[m][k] and Y[m][n] in place (one group): the dense kernel broadcasts
+  /// activations, csr and pattern transpose.
+  FullyConnected,
+  /// In place: the m loops are output rows (outer) of `rowWidth` contiguous
+  /// activation elements (inner, unit stride in the activation and the
+  /// output), and every k and group position is a fixed offset. A stride-1
+  /// (in width) NCHW convolution reads its input this way without im2col.
+  Direct,
+};
+
+struct X86ActLayout {
+  X86ActKind kind = X86ActKind::Staged;
+  /// Direct: output rows of rowWidth elements, `rows` of them; activation
+  /// elements between two output rows; per k and per group, the offset of
+  /// that position's element for output element 0.
+  int64_t rowWidth = 0, rows = 1, actRowPitch = 0;
+  std::vector<int64_t> kOffsets, groupOffsets;
+};
+
+/// Direct reads need rows that fill their 16-lane vectors to at least this
+/// share (7-wide rows waste more than they save; 14, 28 and 56 do not).
+constexpr double kX86DirectMinLaneUse = 0.85;
 
 /// FMA instructions of the pattern-specialised code of a layer with
 /// `nonZeros` weights (the quantity the code-size guard limits).

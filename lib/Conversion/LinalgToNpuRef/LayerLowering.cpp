@@ -6,6 +6,8 @@
 
 #include "LayerLowering.h"
 
+#include "sparsity-mlir/CostModel/LayerLayout.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -68,60 +70,13 @@ FailureOr<LayerLowering> sparsity::planLayer(const LayerInfo &layer,
     return failure();
   plan.geometry = gemm->geometry;
 
-  AffineMap actMap = op.getMatchingIndexingMap(activation);
-  AffineMap weightMap = op.getMatchingIndexingMap(weight);
-  AffineMap outMap = op.getMatchingIndexingMap(init);
-  if (!weightMap.isProjectedPermutation() || !outMap.isProjectedPermutation()) {
-    whyNot = "its weight or output indexing map is not a projected "
-             "permutation";
+  FailureOr<LayerLoops> loops = getLayerLoops(layer, *gemm, whyNot);
+  if (failed(loops))
     return failure();
-  }
-  unsigned numLoops = op.getNumLoops();
-  SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
-  SmallVector<bool> inWeight(numLoops, false), inOutput(numLoops, false);
-  for (unsigned r = 0; r < weightMap.getNumResults(); ++r)
-    inWeight[weightMap.getDimPosition(r)] = true;
-  for (unsigned r = 0; r < outMap.getNumResults(); ++r)
-    inOutput[outMap.getDimPosition(r)] = true;
-
-  for (int64_t d : gemm->nDims) {
-    unsigned loop = weightMap.getDimPosition(d);
-    plan.nLoops.push_back(loop);
-    if (actMap.isFunctionOfDim(loop)) {
-      if (plan.groupLoops.size() + 1 != plan.nLoops.size()) {
-        whyNot = "its group dimension (weight dimension " + std::to_string(d) +
-                 ") follows another output dimension of the weight";
-        return failure();
-      }
-      plan.groupLoops.push_back(loop);
-    }
-  }
-  for (int64_t d : gemm->kDims)
-    plan.kLoops.push_back(weightMap.getDimPosition(d));
-  for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
-    unsigned loop = outMap.getDimPosition(r);
-    if (!inWeight[loop])
-      plan.mLoops.push_back(loop);
-  }
-  for (unsigned loop = 0; loop < numLoops; ++loop) {
-    if (!inWeight[loop] && !inOutput[loop]) {
-      whyNot = "it reduces over loop dimension " + std::to_string(loop) +
-               ", which the weight does not have";
-      return failure();
-    }
-  }
-  int64_t m = 1, groups = 1;
-  for (unsigned loop : plan.mLoops)
-    m *= loopSizes[loop];
-  for (unsigned loop : plan.groupLoops)
-    groups *= loopSizes[loop];
-  if (m != plan.geometry.m || groups != plan.geometry.groups) {
-    whyNot = "its output rows (" + std::to_string(m) + ") or groups (" +
-             std::to_string(groups) + ") differ from the analysis (" +
-             std::to_string(plan.geometry.m) + ", " +
-             std::to_string(plan.geometry.groups) + ")";
-    return failure();
-  }
+  plan.groupLoops = loops->groupLoops;
+  plan.nLoops = loops->nLoops;
+  plan.kLoops = loops->kLoops;
+  plan.mLoops = loops->mLoops;
 
   FailureOr<std::vector<float>> w = readLayerWeightMatrix(layer, *gemm, whyNot);
   if (failed(w))

@@ -21,6 +21,8 @@
 
 #include "LayerLowering.h"
 
+#include "sparsity-mlir/CostModel/LayerLayout.h"
+
 #include "sparsity-mlir/Target/TargetDescription.h"
 #include "sparsity-mlir/Target/X86.h"
 
@@ -71,6 +73,14 @@ public:
   }
   Value load(Value mem, Value i) {
     return vector::LoadOp::create(b, vecTy, mem, ValueRange{i});
+  }
+  /// A vector of mem[i .. i+lanes), zeros past `lanes` (masked when
+  /// lanes < 16: no element past them is read).
+  Value load(Value mem, Value i, int64_t lanes) {
+    if (lanes == kLanes)
+      return load(mem, i);
+    return vector::MaskedLoadOp::create(b, vecTy, mem, ValueRange{i},
+                                        lanesMask(lanes), zeroVec());
   }
   Value splat(Value mem, Value i) {
     Value s = memref::LoadOp::create(b, mem, ValueRange{i});
@@ -186,11 +196,13 @@ public:
   }
 
   /// The register tile: acc[r][v] += bcast(A[aRow[r] + kk*aK]) *
-  /// B[bBase + kk*bK + 16v] for kk in [0, K). Returns the R*V accumulators.
+  /// B[bRow(kk) + bOff[v] .. + bLanes[v]) for kk in [0, K). Returns the
+  /// R*V accumulators.
   SmallVector<Value> denseTile(Value a, ArrayRef<Value> aRow, int64_t aK,
-                               Value bm, Value bBase, int64_t bK, int64_t K,
-                               int64_t V) {
-    int64_t R = aRow.size();
+                               Value bm, function_ref<Value(Value)> bRow,
+                               ArrayRef<int64_t> bOff,
+                               ArrayRef<int64_t> bLanes, int64_t K) {
+    int64_t R = aRow.size(), V = bOff.size();
     SmallVector<Value> init(R * V, zeroVec());
     auto loop = scf::ForOp::create(
         b, idx(0), idx(K), idx(1), init,
@@ -198,9 +210,9 @@ public:
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
           SmallVector<Value> bv;
-          Value bRow = add(bBase, mul(kk, bK));
+          Value row = bRow(kk);
           for (int64_t v = 0; v < V; ++v)
-            bv.push_back(load(bm, add(bRow, v * kLanes)));
+            bv.push_back(load(bm, add(row, bOff[v]), bLanes[v]));
           SmallVector<Value> next(accs.begin(), accs.end());
           Value kOff = mul(kk, aK);
           for (int64_t r = 0; r < R; ++r) {
@@ -221,50 +233,6 @@ public:
   VectorType vecTy;
 };
 
-/// `e` with the loops of size 1 replaced by 0, simplified: two layouts that
-/// differ only in unit dimensions compare equal.
-AffineExpr dropUnitLoops(AffineExpr e, ArrayRef<int64_t> loopSizes) {
-  MLIRContext *ctx = e.getContext();
-  SmallVector<AffineExpr> dims;
-  for (auto [d, size] : llvm::enumerate(loopSizes))
-    dims.push_back(size == 1 ? getAffineConstantExpr(0, ctx)
-                             : getAffineDimExpr(d, ctx));
-  return simplifyAffineExpr(e.replaceDims(dims), loopSizes.size(), 0);
-}
-
-/// The affine expression of the row-major linear position of an operand
-/// element, as a function of the layer's loops.
-AffineExpr linearOperandExpr(AffineMap map, ArrayRef<int64_t> shape,
-                             ArrayRef<int64_t> loopSizes) {
-  MLIRContext *ctx = map.getContext();
-  AffineExpr e = getAffineConstantExpr(0, ctx);
-  for (auto [r, size] : llvm::enumerate(shape))
-    e = e * size + map.getResult(r);
-  return dropUnitLoops(e, loopSizes);
-}
-
-/// Row-major linear expression over the loop groups `parts`, each a list of
-/// loops; all sizes come from `loopSizes`.
-AffineExpr linearOverLoops(MLIRContext *ctx, unsigned numLoops,
-                           ArrayRef<ArrayRef<unsigned>> parts,
-                           ArrayRef<int64_t> loopSizes,
-                           ArrayRef<int64_t> padTo = {}) {
-  AffineExpr e = getAffineConstantExpr(0, ctx);
-  for (auto [i, loops] : llvm::enumerate(parts)) {
-    AffineExpr part = getAffineConstantExpr(0, ctx);
-    int64_t size = 1;
-    for (unsigned loop : loops) {
-      part = part * loopSizes[loop] + getAffineDimExpr(loop, ctx);
-      size *= loopSizes[loop];
-    }
-    if (i < padTo.size() && padTo[i] > 0)
-      size = padTo[i];
-    e = e * size + part;
-  }
-  (void)numLoops;
-  return dropUnitLoops(e, loopSizes);
-}
-
 /// Everything one layer's kernel needs.
 struct X86Layer {
   const LayerLowering &plan;
@@ -274,38 +242,6 @@ struct X86Layer {
   AffineExpr actExpr, outExpr;
   ArrayRef<int64_t> actShape, outShape;
 };
-
-/// The coefficient of loop `dim` in `e` when `e` is a linear function of
-/// the loops (no mod or division), else std::nullopt.
-std::optional<int64_t> linearCoefficient(AffineExpr e, unsigned dim,
-                                         unsigned numLoops) {
-  bool linear = true;
-  e.walk([&](AffineExpr sub) {
-    if (sub.getKind() == AffineExprKind::Mod ||
-        sub.getKind() == AffineExprKind::FloorDiv ||
-        sub.getKind() == AffineExprKind::CeilDiv)
-      linear = false;
-    if (auto bin = dyn_cast<AffineBinaryOpExpr>(sub))
-      if (sub.getKind() == AffineExprKind::Mul &&
-          !isa<AffineConstantExpr>(bin.getLHS()) &&
-          !isa<AffineConstantExpr>(bin.getRHS()))
-        linear = false;
-  });
-  if (!linear)
-    return std::nullopt;
-  MLIRContext *ctx = e.getContext();
-  auto at = [&](int64_t v) {
-    SmallVector<AffineExpr> dims(numLoops, getAffineConstantExpr(0, ctx));
-    dims[dim] = getAffineConstantExpr(v, ctx);
-    auto c = dyn_cast<AffineConstantExpr>(
-        simplifyAffineExpr(e.replaceDims(dims), numLoops, 0));
-    return c ? std::optional<int64_t>(c.getValue()) : std::nullopt;
-  };
-  std::optional<int64_t> zero = at(0), one = at(1);
-  if (!zero || !one)
-    return std::nullopt;
-  return *one - *zero;
-}
 
 /// A loop over [lo, hi) by `step` whose body `body(iv)` is built at the
 /// builder's insertion point: an scf.parallel for the outermost loop of a
@@ -496,6 +432,7 @@ struct KernelContext {
   X86Tiling tiling;
   int64_t nPerGroup;
   Value act, init, out; // 1-D views
+  X86ActLayout layout;
 };
 
 /// Returns a [G][K][Mp] activation buffer (Mp = m padded to 16): the
@@ -505,8 +442,7 @@ Value stageKM(KernelContext &c, int64_t mPad) {
   const X86Layer &L = c.L;
   MLIRContext *ctx = kb.b.getContext();
   unsigned numLoops = L.loopSizes.size();
-  AffineExpr want = linearOverLoops(
-      ctx, numLoops, {L.plan.groupLoops, L.plan.kLoops, L.plan.mLoops},
+  AffineExpr want = linearOverLoops(ctx, {L.plan.groupLoops, L.plan.kLoops, L.plan.mLoops},
       L.loopSizes, {0, 0, mPad});
   if (mPad == c.geo.m && want == L.actExpr)
     return c.act;
@@ -523,42 +459,13 @@ Value stageKM(KernelContext &c, int64_t mPad) {
   return buf;
 }
 
-/// The output of a tile of weight rows x activation vectors: `store(nRow,
-/// m0, accs)` writes V vectors of row `nRow` (group-global) at activation
-/// position `m0`.
-struct RowStorer {
-  KernelContext &c;
-  Value staged; // [Ntot][Mp] when the output is staged
-  int64_t mPad;
-
-  void store(Value nRow, Value m0, ArrayRef<Value> accs, bool lastMasked) {
-    KernelBuilder &kb = c.kb;
-    int64_t V = accs.size();
-    if (staged) {
-      Value base = kb.add(kb.mul(nRow, mPad), m0);
-      for (int64_t v = 0; v < V; ++v)
-        vector::StoreOp::create(kb.b, accs[v], staged,
-                                ValueRange{kb.add(base, v * kLanes)});
-      return;
-    }
-    Value base = kb.add(kb.mul(nRow, c.geo.m), m0);
-    for (int64_t v = 0; v < V; ++v) {
-      Value i = kb.add(base, v * kLanes);
-      kb.storeAdded(c.out, c.init, i, accs[v],
-                    lastMasked && v == V - 1 ? c.geo.m % kLanes : kLanes);
-    }
-  }
-};
-
 /// Decides whether the output is written directly ([G*Nl][M] layout) or
 /// staged; returns the staged buffer or a null value.
 Value makeOutputStage(KernelContext &c, int64_t mPad) {
   KernelBuilder &kb = c.kb;
   const X86Layer &L = c.L;
   MLIRContext *ctx = kb.b.getContext();
-  unsigned numLoops = L.loopSizes.size();
-  AffineExpr direct = linearOverLoops(ctx, numLoops,
-                                      {L.plan.nLoops, L.plan.mLoops},
+  AffineExpr direct = linearOverLoops(ctx, {L.plan.nLoops, L.plan.mLoops},
                                       L.loopSizes);
   if (direct == L.outExpr)
     return {};
@@ -572,8 +479,7 @@ void writeBackStage(KernelContext &c, Value staged, int64_t mPad) {
   const X86Layer &L = c.L;
   MLIRContext *ctx = kb.b.getContext();
   unsigned numLoops = L.loopSizes.size();
-  AffineExpr from = linearOverLoops(ctx, numLoops,
-                                    {L.plan.nLoops, L.plan.mLoops},
+  AffineExpr from = linearOverLoops(ctx, {L.plan.nLoops, L.plan.mLoops},
                                     L.loopSizes, {0, mPad});
   SmallVector<unsigned> loops(L.plan.nLoops);
   loops.append(L.plan.mLoops);
@@ -581,45 +487,187 @@ void writeBackStage(KernelContext &c, Value staged, int64_t mPad) {
            c.init, L.outExpr);
 }
 
-/// The m tiles of V vectors: (count, vectors of the last tile, whether the
-/// last vector of the last tile is partial).
-struct MTiles {
-  int64_t count, lastVecs;
-  bool lastMasked;
+/// The activation and output vectors of one m tile, relative to the tile's
+/// bases: vector v reads x[kRow + actOff[v] ..) and writes
+/// out[nRow + outOff[v] ..), lanes[v] lanes of each.
+struct MTileShape {
+  SmallVector<int64_t> actOff, outOff, lanes;
+  /// Loads are masked to `lanes` (direct reads: the elements past them
+  /// belong to the next row or lie past the activation).
+  bool maskLoads = false;
+  int64_t size() const { return actOff.size(); }
+  int64_t loadLanes(int64_t v) const { return maskLoads ? lanes[v] : kLanes; }
 };
-MTiles getMTiles(int64_t m, int64_t V) {
-  int64_t vectors = ceilDiv(m, kLanes);
-  MTiles t;
-  t.count = ceilDiv(vectors, V);
-  t.lastVecs = vectors - (t.count - 1) * V;
-  t.lastMasked = m % kLanes != 0;
-  return t;
+
+/// How a kernel walks the m dimension: tiles of at most V vectors of the
+/// activation it reads, `x`: a staged [G][K][Mp] buffer (tile t covers
+/// positions [t*16V, (t+1)*16V)), or the layer's activation itself, read in
+/// place (X86ActKind::Direct: tile t covers output rows, or a part of one).
+struct MWalk {
+  Value x;
+  bool direct = false;
+  int64_t mPad = 0;
+  int64_t count = 0;
+  /// Tiles whose index t satisfies (t + 1) % lastEvery == 0 have `last`'s
+  /// shape, the others `full`'s.
+  int64_t lastEvery = 0;
+  MTileShape full, last;
+  /// Direct: output rows per tile, and tiles per output row.
+  int64_t rowsPerTile = 1, tilesPerRow = 1;
+  /// Direct: the per-k and per-group offsets into the activation.
+  Value kOffsets, groupOffsets;
+
+  bool lastDiffers() const {
+    return last.size() != full.size() || last.lanes != full.lanes;
+  }
+};
+
+/// The shape of `rows` output rows of `vecs` vectors each (direct), the
+/// last vector of each row `tail` lanes wide.
+static MTileShape directShape(const X86ActLayout &layout, int64_t rows,
+                              int64_t first, int64_t vecs, int64_t tail) {
+  MTileShape shape;
+  shape.maskLoads = true;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < vecs; ++j) {
+      shape.actOff.push_back(r * layout.actRowPitch + (first + j) * kLanes);
+      shape.outOff.push_back(r * layout.rowWidth + (first + j) * kLanes);
+      shape.lanes.push_back(j == vecs - 1 ? tail : kLanes);
+    }
+  return shape;
 }
 
-/// Runs body(g, mTile, V, masked, chunk) over all (group, m tile, chunk of
-/// `chunks`) triples in parallel, with the last tile's vector count static.
-/// Chunks split the weight rows of a tile, so that layers with one m tile
-/// still have parallel work.
-void forEachMTile(
-    KernelContext &c, int64_t V, int64_t chunks,
-    function_ref<void(Value, Value, int64_t, bool, Value)> body) {
+/// The m walk for tiles of up to V vectors; stages the activation unless
+/// the layout reads it in place.
+MWalk makeWalk(KernelContext &c, int64_t V) {
   KernelBuilder &kb = c.kb;
-  MTiles t = getMTiles(c.geo.m, V);
-  kb.parallel({c.geo.groups, t.count, chunks}, [&](ValueRange ivs) {
-    Value g = ivs[0], mt = ivs[1], chunk = ivs[2];
-    if (t.lastVecs == V && !t.lastMasked) {
-      body(g, mt, V, false, chunk);
+  const GemmGeometry &geo = c.geo;
+  MWalk w;
+  if (c.layout.kind == X86ActKind::Direct) {
+    const X86ActLayout &layout = c.layout;
+    w.direct = true;
+    w.x = c.act;
+    int64_t width = layout.rowWidth, vpr = ceilDiv(width, kLanes);
+    int64_t tail = width % kLanes ? width % kLanes : kLanes;
+    if (vpr <= V) {
+      w.rowsPerTile = std::min(layout.rows, V / vpr);
+      w.count = ceilDiv(layout.rows, w.rowsPerTile);
+      w.lastEvery = w.count;
+      w.full = directShape(layout, w.rowsPerTile, 0, vpr, tail);
+      int64_t lastRows = layout.rows - (w.count - 1) * w.rowsPerTile;
+      w.last = directShape(layout, lastRows, 0, vpr, tail);
+    } else {
+      w.tilesPerRow = ceilDiv(vpr, V);
+      w.count = layout.rows * w.tilesPerRow;
+      w.lastEvery = w.tilesPerRow;
+      w.full = directShape(layout, 1, 0, V, kLanes);
+      w.last = directShape(layout, 1, 0, vpr - (w.tilesPerRow - 1) * V, tail);
+    }
+    std::vector<int32_t> kOff(layout.kOffsets.begin(), layout.kOffsets.end());
+    w.kOffsets = kb.global<int32_t>("koff", kb.b.getI32Type(), kOff);
+    if (geo.groups > 1) {
+      std::vector<int32_t> gOff(layout.groupOffsets.begin(),
+                                layout.groupOffsets.end());
+      w.groupOffsets = kb.global<int32_t>("goff", kb.b.getI32Type(), gOff);
+    }
+    return w;
+  }
+  w.mPad = ceilDiv(geo.m, kLanes) * kLanes;
+  w.x = stageKM(c, w.mPad);
+  int64_t vectors = ceilDiv(geo.m, kLanes);
+  w.count = ceilDiv(vectors, V);
+  w.lastEvery = w.count;
+  auto staged = [&](int64_t vecs, int64_t tail) {
+    MTileShape shape;
+    for (int64_t v = 0; v < vecs; ++v) {
+      shape.actOff.push_back(v * kLanes);
+      shape.outOff.push_back(v * kLanes);
+      shape.lanes.push_back(v == vecs - 1 ? tail : kLanes);
+    }
+    return shape;
+  };
+  w.full = staged(V, kLanes);
+  w.last = staged(vectors - (w.count - 1) * V,
+                  geo.m % kLanes ? geo.m % kLanes : kLanes);
+  return w;
+}
+
+/// Index `i` of an i32 table.
+Value loadIndex(KernelBuilder &kb, Value table, Value i) {
+  return arith::IndexCastOp::create(
+      kb.b, kb.b.getIndexType(),
+      memref::LoadOp::create(kb.b, table, ValueRange{i}));
+}
+
+/// The bases of tile `t` of group `g`: the activation position of k = 0 and
+/// the output position within a row of the output.
+std::pair<Value, Value> tileBases(KernelContext &c, const MWalk &w, Value g,
+                                  Value t, int64_t V) {
+  KernelBuilder &kb = c.kb;
+  if (!w.direct) {
+    Value m0 = kb.mul(t, V * kLanes);
+    return {kb.add(kb.mul(g, c.geo.k * w.mPad), m0), m0};
+  }
+  const X86ActLayout &layout = c.layout;
+  Value rowBlock = t, col = kb.idx(0);
+  if (w.tilesPerRow > 1) {
+    rowBlock = arith::DivUIOp::create(kb.b, t, kb.idx(w.tilesPerRow));
+    col = kb.mul(arith::RemUIOp::create(kb.b, t, kb.idx(w.tilesPerRow)),
+                 V * kLanes);
+  }
+  Value act = kb.add(kb.mul(rowBlock, w.rowsPerTile * layout.actRowPitch), col);
+  Value out = kb.add(kb.mul(rowBlock, w.rowsPerTile * layout.rowWidth), col);
+  if (w.groupOffsets)
+    act = kb.add(act, loadIndex(kb, w.groupOffsets, g));
+  return {act, out};
+}
+
+/// Writes a tile's accumulators of weight row `nRow` (group-global): to the
+/// staged [Ntot][Mp] buffer when there is one, else to the output (plus the
+/// init).
+void storeRow(KernelContext &c, const MWalk &w, Value staged, Value nRow,
+              Value outBase, const MTileShape &shape, ArrayRef<Value> accs) {
+  KernelBuilder &kb = c.kb;
+  if (staged) {
+    Value base = kb.add(kb.mul(nRow, w.mPad), outBase);
+    for (int64_t v = 0; v < shape.size(); ++v)
+      vector::StoreOp::create(kb.b, accs[v], staged,
+                              ValueRange{kb.add(base, shape.outOff[v])});
+    return;
+  }
+  Value base = kb.add(kb.mul(nRow, c.geo.m), outBase);
+  for (int64_t v = 0; v < shape.size(); ++v)
+    kb.storeAdded(c.out, c.init, kb.add(base, shape.outOff[v]), accs[v],
+                  shape.lanes[v]);
+}
+
+/// Runs body(g, t, shape, chunk) over all (group, m tile, chunk of
+/// `chunks`) triples in parallel, with each tile's shape static. Chunks
+/// split the weight rows of a tile, so that layers with one m tile still
+/// have parallel work.
+void forEachMTile(
+    KernelContext &c, const MWalk &w, int64_t chunks,
+    function_ref<void(Value, Value, const MTileShape &, Value)> body) {
+  KernelBuilder &kb = c.kb;
+  kb.parallel({c.geo.groups, w.count, chunks}, [&](ValueRange ivs) {
+    Value g = ivs[0], t = ivs[1], chunk = ivs[2];
+    if (!w.lastDiffers()) {
+      body(g, t, w.full, chunk);
       return;
     }
-    if (t.count == 1) {
-      body(g, mt, t.lastVecs, t.lastMasked, chunk);
+    if (w.count == 1) {
+      body(g, t, w.last, chunk);
       return;
     }
-    Value isLast = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq, mt,
-                                         kb.idx(t.count - 1));
+    Value pos = w.lastEvery == w.count
+                    ? t
+                    : arith::RemUIOp::create(kb.b, t, kb.idx(w.lastEvery))
+                          .getResult();
+    Value isLast = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq, pos,
+                                         kb.idx(w.lastEvery - 1));
     kb.ifElse(
-        isLast, [&] { body(g, mt, t.lastVecs, t.lastMasked, chunk); },
-        [&] { body(g, mt, V, false, chunk); });
+        isLast, [&] { body(g, t, w.last, chunk); },
+        [&] { body(g, t, w.full, chunk); });
   });
 }
 
@@ -653,7 +701,6 @@ void emitDenseWeightA(KernelContext &c) {
   KernelBuilder &kb = c.kb;
   const GemmGeometry &geo = c.geo;
   int64_t R = c.tiling.denseRows, V = c.tiling.denseVecs;
-  int64_t mPad = ceilDiv(geo.m, kLanes) * kLanes;
   int64_t nl = c.nPerGroup, nb = ceilDiv(nl, R);
   // Wp[g][nb][k][R], rows past nl zero.
   std::vector<float> packed(geo.groups * nb * geo.k * R, 0.0f);
@@ -663,26 +710,34 @@ void emitDenseWeightA(KernelContext &c) {
         packed[((g * nb + n / R) * geo.k + k) * R + n % R] =
             c.L.plan.weights[(g * nl + n) * geo.k + k];
   Value w = kb.global<float>("w", kb.f32, packed);
-  Value x = stageKM(c, mPad);
-  Value staged = makeOutputStage(c, mPad);
-  RowStorer storer{c, staged, mPad};
+  MWalk walk = makeWalk(c, V);
+  Value staged = walk.direct ? Value() : makeOutputStage(c, walk.mPad);
   int64_t fullBlocks = nl / R;
   int64_t chunks = numChunks(fullBlocks, 8);
-  forEachMTile(c, V, chunks, [&](Value g, Value mt, int64_t vecs, bool masked,
-                                 Value chunk) {
-    Value m0 = kb.mul(mt, V * kLanes);
-    Value xBase = kb.add(kb.mul(g, geo.k * mPad), m0);
+  forEachMTile(c, walk, chunks, [&](Value g, Value t, const MTileShape &shape,
+                                    Value chunk) {
+    std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
+    Value xBase = bases.first, outBase = bases.second;
+    SmallVector<int64_t> loadLanes;
+    for (int64_t v = 0; v < shape.size(); ++v)
+      loadLanes.push_back(shape.loadLanes(v));
+    auto xRow = [&](Value kk) -> Value {
+      if (walk.direct)
+        return kb.add(xBase, loadIndex(kb, walk.kOffsets, kk));
+      return kb.add(xBase, kb.mul(kk, walk.mPad));
+    };
     auto tile = [&](Value nBlock, int64_t rows) {
       Value wBase = kb.mul(kb.add(kb.mul(g, nb), nBlock), geo.k * R);
       SmallVector<Value> aRow;
       for (int64_t r = 0; r < rows; ++r)
         aRow.push_back(kb.add(wBase, r));
-      SmallVector<Value> accs =
-          kb.denseTile(w, aRow, R, x, xBase, mPad, geo.k, vecs);
+      SmallVector<Value> accs = kb.denseTile(w, aRow, R, walk.x, xRow,
+                                             shape.actOff, loadLanes, geo.k);
       Value nRow0 = kb.add(kb.mul(g, nl), kb.mul(nBlock, R));
+      int64_t vecs = shape.size();
       for (int64_t r = 0; r < rows; ++r)
-        storer.store(kb.add(nRow0, r), m0,
-                     ArrayRef<Value>(accs).slice(r * vecs, vecs), masked);
+        storeRow(c, walk, staged, kb.add(nRow0, r), outBase, shape,
+                 ArrayRef<Value>(accs).slice(r * vecs, vecs));
     };
     forChunk(kb, chunk, chunks, fullBlocks,
              [&](Value nBlock) { tile(nBlock, R); });
@@ -697,7 +752,7 @@ void emitDenseWeightA(KernelContext &c) {
     }
   });
   if (staged)
-    writeBackStage(c, staged, mPad);
+    writeBackStage(c, staged, walk.mPad);
 }
 
 /// dense, activation broadcast (FC layers, out[m][n] = sum_k X[m][k] W[k][n]
@@ -731,8 +786,13 @@ void emitDenseWeightB(KernelContext &c) {
       SmallVector<Value> aRow;
       for (int64_t r = 0; r < rows; ++r)
         aRow.push_back(kb.mul(kb.add(m0, r), geo.k));
-      SmallVector<Value> accs =
-          kb.denseTile(c.act, aRow, 1, w, wBase, vecs * kLanes, geo.k, vecs);
+      SmallVector<int64_t> off, lanes(vecs, kLanes);
+      for (int64_t v = 0; v < vecs; ++v)
+        off.push_back(v * kLanes);
+      SmallVector<Value> accs = kb.denseTile(
+          c.act, aRow, 1, w,
+          [&](Value kk) { return kb.add(wBase, kb.mul(kk, vecs * kLanes)); },
+          off, lanes, geo.k);
       for (int64_t r = 0; r < rows; ++r) {
         Value base = kb.add(kb.mul(kb.add(m0, r), geo.n), n0);
         for (int64_t v = 0; v < vecs; ++v) {
@@ -771,7 +831,11 @@ void emitCsr(KernelContext &c, bool unrolled) {
   KernelBuilder &kb = c.kb;
   const GemmGeometry &geo = c.geo;
   int64_t V = c.tiling.sparseVecs;
-  int64_t mPad = ceilDiv(geo.m, kLanes) * kLanes;
+  MWalk walk = makeWalk(c, V);
+  // A non-zero's column is stored as its activation row's offset.
+  auto colOffset = [&](int64_t k) -> int64_t {
+    return walk.direct ? c.layout.kOffsets[k] : k * walk.mPad;
+  };
   const std::vector<float> &wt = c.L.plan.weights;
   std::vector<int32_t> rowPtr(geo.n + 1, 0), cols;
   std::vector<float> vals;
@@ -779,7 +843,7 @@ void emitCsr(KernelContext &c, bool unrolled) {
     for (int64_t k = 0; k < geo.k; ++k) {
       float v = wt[n * geo.k + k];
       if (v != 0.0f) {
-        cols.push_back(static_cast<int32_t>(k * mPad));
+        cols.push_back(static_cast<int32_t>(colOffset(k)));
         vals.push_back(v);
       }
     }
@@ -791,18 +855,26 @@ void emitCsr(KernelContext &c, bool unrolled) {
     colMem = kb.global<int32_t>("cols", kb.b.getI32Type(), cols);
     valMem = kb.global<float>("vals", kb.f32, vals);
   }
-  Value x = stageKM(c, mPad);
-  Value staged = makeOutputStage(c, mPad);
-  RowStorer storer{c, staged, mPad};
+  Value x = walk.x;
+  Value staged = walk.direct ? Value() : makeOutputStage(c, walk.mPad);
   int64_t nl = c.nPerGroup;
   // Weight rows per parallel chunk: 32 (csr); pattern code is emitted once
   // per chunk, so it splits the rows in two at most.
   int64_t chunks = unrolled ? std::min<int64_t>(2, nl) : numChunks(nl, 32);
   int64_t perChunk = ceilDiv(nl, chunks);
-  forEachMTile(c, V, chunks, [&](Value g, Value mt, int64_t vecs, bool masked,
-                                 Value chunk) {
-    Value m0 = kb.mul(mt, V * kLanes);
-    Value xBase = kb.add(kb.mul(g, geo.k * mPad), m0);
+  forEachMTile(c, walk, chunks, [&](Value g, Value t, const MTileShape &shape,
+                                    Value chunk) {
+    std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
+    Value xBase = bases.first, outBase = bases.second;
+    int64_t vecs = shape.size();
+    auto loadRow = [&](Value s, Value xRow, ValueRange accs) {
+      SmallVector<Value> next;
+      for (int64_t v = 0; v < vecs; ++v)
+        next.push_back(kb.fma(
+            s, kb.load(x, kb.add(xRow, shape.actOff[v]), shape.loadLanes(v)),
+            accs[v]));
+      return next;
+    };
     if (unrolled) {
       // Every row, every non-zero known: straight-line code per group and
       // chunk.
@@ -817,12 +889,9 @@ void emitCsr(KernelContext &c, bool unrolled) {
               Value s = arith::ConstantOp::create(
                   kb.b, kb.vecTy,
                   DenseElementsAttr::get(kb.vecTy, vals[j]));
-              Value xRow = kb.add(xBase, cols[j]);
-              for (int64_t v = 0; v < vecs; ++v)
-                accs[v] = kb.fma(s, kb.load(x, kb.add(xRow, v * kLanes)),
-                                 accs[v]);
+              accs = loadRow(s, kb.add(xBase, cols[j]), accs);
             }
-            storer.store(kb.idx(n), m0, accs, masked);
+            storeRow(c, walk, staged, kb.idx(n), outBase, shape, accs);
           }
         };
         if (geo.groups * chunks == 1) {
@@ -841,13 +910,8 @@ void emitCsr(KernelContext &c, bool unrolled) {
     }
     forChunk(kb, chunk, chunks, nl, [&](Value nLocal) {
       Value n = kb.add(kb.mul(g, nl), nLocal);
-      Value lo = arith::IndexCastOp::create(
-          kb.b, kb.b.getIndexType(),
-          memref::LoadOp::create(kb.b, rowPtrMem, ValueRange{n}));
-      Value hi = arith::IndexCastOp::create(
-          kb.b, kb.b.getIndexType(),
-          memref::LoadOp::create(kb.b, rowPtrMem,
-                                 ValueRange{kb.add(n, 1)}));
+      Value lo = loadIndex(kb, rowPtrMem, n);
+      Value hi = loadIndex(kb, rowPtrMem, kb.add(n, 1));
       SmallVector<Value> init(vecs, kb.zeroVec());
       auto loop = scf::ForOp::create(
           kb.b, lo, hi, kb.idx(1), init,
@@ -855,22 +919,16 @@ void emitCsr(KernelContext &c, bool unrolled) {
             OpBuilder::InsertionGuard guard(kb.b);
             kb.b.setInsertionPoint(nb.getInsertionBlock(),
                                    nb.getInsertionPoint());
-            Value col = arith::IndexCastOp::create(
-                kb.b, kb.b.getIndexType(),
-                memref::LoadOp::create(kb.b, colMem, ValueRange{j}));
             Value s = kb.splat(valMem, j);
-            Value xRow = kb.add(xBase, col);
-            SmallVector<Value> next;
-            for (int64_t v = 0; v < vecs; ++v)
-              next.push_back(
-                  kb.fma(s, kb.load(x, kb.add(xRow, v * kLanes)), accs[v]));
-            scf::YieldOp::create(kb.b, next);
+            Value xRow = kb.add(xBase, loadIndex(kb, colMem, j));
+            scf::YieldOp::create(kb.b, loadRow(s, xRow, accs));
           });
-      storer.store(n, m0, SmallVector<Value>(loop.getResults()), masked);
+      storeRow(c, walk, staged, n, outBase, shape,
+               SmallVector<Value>(loop.getResults()));
     });
   });
   if (staged)
-    writeBackStage(c, staged, mPad);
+    writeBackStage(c, staged, walk.mPad);
 }
 
 /// dense and bitmap for m < 16: per weight row, vectorised along k.
@@ -886,8 +944,7 @@ void emitNarrow(KernelContext &c, bool bitmap) {
   const std::vector<float> &wt = L.plan.weights;
 
   // Activations as [G][M][Kp].
-  AffineExpr want = linearOverLoops(
-      ctx, numLoops, {L.plan.groupLoops, L.plan.mLoops, L.plan.kLoops},
+  AffineExpr want = linearOverLoops(ctx, {L.plan.groupLoops, L.plan.mLoops, L.plan.kLoops},
       L.loopSizes, {0, 0, kPad});
   Value x = c.act;
   if (!(kPad == geo.k && want == L.actExpr)) {
@@ -1117,17 +1174,13 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
                     plan.geometry.n / plan.geometry.groups,
                     flat(entry->getArgument(0), actMem),
                     flat(entry->getArgument(1), outMem),
-                    flat(entry->getArgument(2), outMem)};
+                    flat(entry->getArgument(2), outMem),
+                    {}};
     const GemmGeometry &geo = plan.geometry;
-    unsigned numLoops = L.loopSizes.size();
-    bool fcLayout =
-        geo.groups == 1 &&
-        L.actExpr == linearOverLoops(ctx, numLoops,
-                                     {plan.mLoops, plan.kLoops},
-                                     L.loopSizes) &&
-        L.outExpr == linearOverLoops(ctx, numLoops,
-                                     {plan.mLoops, plan.nLoops},
-                                     L.loopSizes);
+    LayerLoops loops{plan.activationOperand, L.loopSizes, plan.groupLoops,
+                     plan.nLoops, plan.kLoops, plan.mLoops};
+    c.layout = getX86ActLayout(op, loops, geo);
+    bool fcLayout = c.layout.kind == X86ActKind::FullyConnected;
     switch (impl) {
     case X86Impl::Dense:
       if (geo.m < kLanes)
