@@ -33,10 +33,12 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::sparsity;
@@ -1102,6 +1104,55 @@ void emitNarrow(KernelContext &c, bool bitmap) {
 
 } // namespace
 
+/// The zero padding in front of a layer's activation that its kernel does
+/// itself (static sizes, padding value +0.0), or null.
+static tensor::PadOp getFoldablePad(Value activation) {
+  auto pad = activation.getDefiningOp<tensor::PadOp>();
+  if (!pad || !pad.getSourceType().hasStaticShape() ||
+      !pad.getResultType().hasStaticShape() || !pad.getLow().empty() ||
+      !pad.getHigh().empty() || pad.getNofold())
+    return {};
+  Value value = pad.getConstantPaddingValue();
+  FloatAttr zero;
+  if (!value || !matchPattern(value, m_Constant(&zero)) ||
+      !zero.getValue().isPosZero())
+    return {};
+  return pad;
+}
+
+/// Copies the unpadded activation `src` (shape of `pad`'s source) into a
+/// new zeroed buffer of the padded shape; returns its 1-D view.
+static Value emitPad(KernelBuilder &kb, tensor::PadOp pad, Value src) {
+  ImplicitLocOpBuilder &b = kb.b;
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> from = pad.getSourceType().getShape();
+  ArrayRef<int64_t> to = pad.getResultType().getShape();
+  ArrayRef<int64_t> low = pad.getStaticLow();
+  auto type = MemRefType::get({pad.getResultType().getNumElements()}, kb.f32);
+  Value buf = memref::AllocOp::create(b, type, b.getI64IntegerAttr(64));
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
+  linalg::FillOp::create(b, ValueRange{zero}, ValueRange{buf});
+  AffineExpr srcExpr = getAffineConstantExpr(0, ctx);
+  AffineExpr dstExpr = getAffineConstantExpr(0, ctx);
+  SmallVector<unsigned> loops;
+  for (auto [d, size] : llvm::enumerate(from)) {
+    srcExpr = srcExpr * size + getAffineDimExpr(d, ctx);
+    dstExpr = dstExpr * to[d] + getAffineDimExpr(d, ctx) + low[d];
+    loops.push_back(d);
+  }
+  ReassociationIndices all;
+  for (int64_t d = 0; d < static_cast<int64_t>(from.size()); ++d)
+    all.push_back(d);
+  Value flatSrc = from.size() == 1
+                      ? src
+                      : memref::CollapseShapeOp::create(
+                            b, src, ArrayRef<ReassociationIndices>{all})
+                            .getResult();
+  copyNest(kb, loops, from, from.size(), flatSrc,
+           dropUnitLoops(srcExpr, from), buf, dropUnitLoops(dstExpr, from));
+  return buf;
+}
+
 //===----------------------------------------------------------------------===//
 // The rewrite of one layer
 //===----------------------------------------------------------------------===//
@@ -1135,7 +1186,13 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
   for (int i = 1; module.lookupSymbol(kernelName); ++i)
     kernelName = base + "_" + std::to_string(i);
 
-  auto actMem = MemRefType::get(actType.getShape(), rewriter.getF32Type());
+  // A zero tensor.pad in front of the layer is done inside the kernel,
+  // which then takes the unpadded tensor.
+  tensor::PadOp pad = getFoldablePad(actOperand->get());
+  Value actValue = pad ? pad.getSource() : actOperand->get();
+  auto actMem = MemRefType::get(
+      cast<RankedTensorType>(actValue.getType()).getShape(),
+      rewriter.getF32Type());
   auto outMem = MemRefType::get(outType.getShape(), rewriter.getF32Type());
   auto fnType = FunctionType::get(ctx, {actMem, outMem, outMem}, {});
   func::FuncOp fn;
@@ -1172,7 +1229,8 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
                     plan.geometry,
                     getX86Tiling(plan.geometry),
                     plan.geometry.n / plan.geometry.groups,
-                    flat(entry->getArgument(0), actMem),
+                    pad ? emitPad(kb, pad, entry->getArgument(0))
+                        : flat(entry->getArgument(0), actMem),
                     flat(entry->getArgument(1), outMem),
                     flat(entry->getArgument(2), outMem),
                     {}};
@@ -1206,7 +1264,7 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
   // The call, between tensors and buffers.
   ImplicitLocOpBuilder b(loc, rewriter);
   b.setInsertionPoint(op);
-  Value actBuf = bufferization::ToBufferOp::create(b, actMem, actOperand->get(),
+  Value actBuf = bufferization::ToBufferOp::create(b, actMem, actValue,
                                                    /*readOnly=*/true);
   Value initBuf = bufferization::ToBufferOp::create(
       b, outMem, initOperand->get(), /*readOnly=*/true);
@@ -1215,5 +1273,7 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
   Value result = bufferization::ToTensorOp::create(
       b, outType, outBuf, /*restrict=*/true, /*writable=*/true);
   rewriter.replaceOp(op, result);
+  if (pad && pad->use_empty())
+    rewriter.eraseOp(pad);
   return success();
 }
