@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsity-mlir/CostModel/CostModel.h"
-#include "sparsity-mlir/CostModel/LayerLayout.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
+#include "sparsity-mlir/CostModel/LayerLayout.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -298,9 +298,9 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
                         : ceilTo(geo.m, lanes);
   // The im2col copy of layers whose activation is not already the matrix
   // the kernel reads.
-  bool xIsMatrix = direct ||
-                   (geo.activationElements == geo.groups * geo.k * geo.m &&
-                    geo.m % lanes == 0);
+  bool xIsMatrix =
+      direct || (geo.activationElements == geo.groups * geo.k * geo.m &&
+                 geo.m % lanes == 0);
   if (tiling.narrow) {
     int64_t kPad = ceilTo(geo.k, lanes), chunks = kPad / lanes;
     if (!fcLayout)
@@ -348,17 +348,15 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
   return c;
 }
 
-std::vector<CandidateCost>
-sparsity::predictCandidates(const TargetDescription &target,
-                            const GemmGeometry &geometry,
-                            const WeightGroupStats &stats,
-                            const X86ActLayout &layout) {
+std::vector<CandidateCost> sparsity::predictCandidates(
+    const TargetDescription &target, const GemmGeometry &geometry,
+    const WeightGroupStats &stats, const X86ActLayout &layout) {
   std::vector<CandidateCost> result;
   for (const std::string &impl : target.implementations) {
     if (target.kind == "x86-avx512") {
       if (std::optional<X86Impl> x86 = symbolizeX86Impl(impl))
-        if (std::optional<CandidateCost> c = predictX86(
-                geometry, *x86, stats.nonZeros, layout, target.x86))
+        if (std::optional<CandidateCost> c =
+                predictX86(geometry, *x86, stats.nonZeros, layout, target.x86))
           result.push_back(*c);
       continue;
     }

@@ -6,6 +6,8 @@
 
 #include "sparsity-mlir/CostModel/LayerLayout.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::sparsity;
 
@@ -132,8 +134,7 @@ AffineExpr sparsity::linearOverLoops(MLIRContext *ctx,
 
 /// `e` at the loop values `values` (one per loop), when it folds to a
 /// constant.
-static std::optional<int64_t> evaluate(AffineExpr e,
-                                       ArrayRef<int64_t> values) {
+static std::optional<int64_t> evaluate(AffineExpr e, ArrayRef<int64_t> values) {
   MLIRContext *ctx = e.getContext();
   SmallVector<AffineExpr> dims;
   for (int64_t v : values)
@@ -204,17 +205,19 @@ X86ActLayout sparsity::getX86ActLayout(linalg::LinalgOp op,
   auto shapeOf = [](OpOperand *o) {
     return cast<ShapedType>(o->get().getType()).getShape();
   };
-  AffineExpr actExpr = linearOperandExpr(op.getMatchingIndexingMap(act),
-                                         shapeOf(act), sizes);
-  AffineExpr outExpr = linearOperandExpr(op.getMatchingIndexingMap(out),
-                                         shapeOf(out), sizes);
+  AffineExpr actExpr =
+      linearOperandExpr(op.getMatchingIndexingMap(act), shapeOf(act), sizes);
+  AffineExpr outExpr =
+      linearOperandExpr(op.getMatchingIndexingMap(out), shapeOf(out), sizes);
   if (geo.groups == 1 &&
       actExpr == linearOverLoops(ctx, {loops.mLoops, loops.kLoops}, sizes) &&
       outExpr == linearOverLoops(ctx, {loops.mLoops, loops.nLoops}, sizes)) {
     layout.kind = X86ActKind::FullyConnected;
     return layout;
   }
+  // The kernels keep activation offsets in i32 tables.
   if (geo.m < kX86Lanes ||
+      geo.activationElements > std::numeric_limits<int32_t>::max() ||
       outExpr != linearOverLoops(ctx, {loops.nLoops, loops.mLoops}, sizes))
     return layout;
   // The m loops that are not unit: output rows and, innermost, columns.
@@ -268,8 +271,10 @@ X86ActLayout sparsity::getX86ActLayout(const LayerInfo &layer,
   auto op = dyn_cast<linalg::LinalgOp>(layer.op);
   if (failed(loops) || !op || !op.hasPureTensorSemantics())
     return {};
-  for (Value v : op->getOperands())
-    if (!cast<ShapedType>(v.getType()).hasStaticShape())
+  for (Value v : op->getOperands()) {
+    auto type = dyn_cast<ShapedType>(v.getType());
+    if (!type || !type.hasStaticShape())
       return {};
+  }
   return getX86ActLayout(op, *loops, gemm.geometry);
 }

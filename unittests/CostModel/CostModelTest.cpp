@@ -323,8 +323,8 @@ TEST(PredictX86, DirectReadsSkipTheIm2colAndPadEachOutputRow) {
   ASSERT_TRUE(s && d);
   // n = 64 rounds up to 66 (R = 6 rows per tile).
   double staging = 576.0 * 3136 * p.stageNsPerElement;
-  EXPECT_DOUBLE_EQ(s->cycles, 2.0 * 3136 * 66 * 576 / p.denseGflops +
-                                  staging + p.layerUs * 1e3);
+  EXPECT_DOUBLE_EQ(s->cycles, 2.0 * 3136 * 66 * 576 / p.denseGflops + staging +
+                                  p.layerUs * 1e3);
   // Direct: no stage, each row of 56 computed as 64 lanes.
   EXPECT_DOUBLE_EQ(d->cycles,
                    2.0 * 56 * 64 * 66 * 576 / p.denseGflops + p.layerUs * 1e3);

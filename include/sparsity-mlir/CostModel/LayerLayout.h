@@ -39,8 +39,7 @@ struct LayerLoops {
 /// permutation, it reduces over a loop the weight lacks, or its groups do
 /// not lead the weight's output dimensions.
 FailureOr<LayerLoops> getLayerLoops(const LayerInfo &layer,
-                                    const LayerGemm &gemm,
-                                    std::string &whyNot);
+                                    const LayerGemm &gemm, std::string &whyNot);
 
 /// Every position sum_i idx_i * strides[i] over all idx_i < sizes[i], in
 /// row-major order of the indices.

@@ -202,8 +202,8 @@ public:
   /// R*V accumulators.
   SmallVector<Value> denseTile(Value a, ArrayRef<Value> aRow, int64_t aK,
                                Value bm, function_ref<Value(Value)> bRow,
-                               ArrayRef<int64_t> bOff,
-                               ArrayRef<int64_t> bLanes, int64_t K) {
+                               ArrayRef<int64_t> bOff, ArrayRef<int64_t> bLanes,
+                               int64_t K) {
     int64_t R = aRow.size(), V = bOff.size();
     SmallVector<Value> init(R * V, zeroVec());
     auto loop = scf::ForOp::create(
@@ -444,8 +444,9 @@ Value stageKM(KernelContext &c, int64_t mPad) {
   const X86Layer &L = c.L;
   MLIRContext *ctx = kb.b.getContext();
   unsigned numLoops = L.loopSizes.size();
-  AffineExpr want = linearOverLoops(ctx, {L.plan.groupLoops, L.plan.kLoops, L.plan.mLoops},
-      L.loopSizes, {0, 0, mPad});
+  AffineExpr want =
+      linearOverLoops(ctx, {L.plan.groupLoops, L.plan.kLoops, L.plan.mLoops},
+                      L.loopSizes, {0, 0, mPad});
   if (mPad == c.geo.m && want == L.actExpr)
     return c.act;
   auto type = MemRefType::get({c.geo.groups * c.geo.k * mPad}, kb.f32);
@@ -467,8 +468,8 @@ Value makeOutputStage(KernelContext &c, int64_t mPad) {
   KernelBuilder &kb = c.kb;
   const X86Layer &L = c.L;
   MLIRContext *ctx = kb.b.getContext();
-  AffineExpr direct = linearOverLoops(ctx, {L.plan.nLoops, L.plan.mLoops},
-                                      L.loopSizes);
+  AffineExpr direct =
+      linearOverLoops(ctx, {L.plan.nLoops, L.plan.mLoops}, L.loopSizes);
   if (direct == L.outExpr)
     return {};
   auto type = MemRefType::get({c.geo.n * mPad}, kb.f32);
@@ -661,10 +662,10 @@ void forEachMTile(
       body(g, t, w.last, chunk);
       return;
     }
-    Value pos = w.lastEvery == w.count
-                    ? t
-                    : arith::RemUIOp::create(kb.b, t, kb.idx(w.lastEvery))
-                          .getResult();
+    Value pos =
+        w.lastEvery == w.count
+            ? t
+            : arith::RemUIOp::create(kb.b, t, kb.idx(w.lastEvery)).getResult();
     Value isLast = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq, pos,
                                          kb.idx(w.lastEvery - 1));
     kb.ifElse(
@@ -716,43 +717,44 @@ void emitDenseWeightA(KernelContext &c) {
   Value staged = walk.direct ? Value() : makeOutputStage(c, walk.mPad);
   int64_t fullBlocks = nl / R;
   int64_t chunks = numChunks(fullBlocks, 8);
-  forEachMTile(c, walk, chunks, [&](Value g, Value t, const MTileShape &shape,
-                                    Value chunk) {
-    std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
-    Value xBase = bases.first, outBase = bases.second;
-    SmallVector<int64_t> loadLanes;
-    for (int64_t v = 0; v < shape.size(); ++v)
-      loadLanes.push_back(shape.loadLanes(v));
-    auto xRow = [&](Value kk) -> Value {
-      if (walk.direct)
-        return kb.add(xBase, loadIndex(kb, walk.kOffsets, kk));
-      return kb.add(xBase, kb.mul(kk, walk.mPad));
-    };
-    auto tile = [&](Value nBlock, int64_t rows) {
-      Value wBase = kb.mul(kb.add(kb.mul(g, nb), nBlock), geo.k * R);
-      SmallVector<Value> aRow;
-      for (int64_t r = 0; r < rows; ++r)
-        aRow.push_back(kb.add(wBase, r));
-      SmallVector<Value> accs = kb.denseTile(w, aRow, R, walk.x, xRow,
-                                             shape.actOff, loadLanes, geo.k);
-      Value nRow0 = kb.add(kb.mul(g, nl), kb.mul(nBlock, R));
-      int64_t vecs = shape.size();
-      for (int64_t r = 0; r < rows; ++r)
-        storeRow(c, walk, staged, kb.add(nRow0, r), outBase, shape,
-                 ArrayRef<Value>(accs).slice(r * vecs, vecs));
-    };
-    forChunk(kb, chunk, chunks, fullBlocks,
-             [&](Value nBlock) { tile(nBlock, R); });
-    if (nl % R) {
-      // The partial block goes with the last chunk.
-      Value last = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq, chunk,
-                                         kb.idx(chunks - 1));
-      auto ifOp = scf::IfOp::create(kb.b, last, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(kb.b);
-      kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      tile(kb.idx(fullBlocks), nl % R);
-    }
-  });
+  forEachMTile(
+      c, walk, chunks,
+      [&](Value g, Value t, const MTileShape &shape, Value chunk) {
+        std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
+        Value xBase = bases.first, outBase = bases.second;
+        SmallVector<int64_t> loadLanes;
+        for (int64_t v = 0; v < shape.size(); ++v)
+          loadLanes.push_back(shape.loadLanes(v));
+        auto xRow = [&](Value kk) -> Value {
+          if (walk.direct)
+            return kb.add(xBase, loadIndex(kb, walk.kOffsets, kk));
+          return kb.add(xBase, kb.mul(kk, walk.mPad));
+        };
+        auto tile = [&](Value nBlock, int64_t rows) {
+          Value wBase = kb.mul(kb.add(kb.mul(g, nb), nBlock), geo.k * R);
+          SmallVector<Value> aRow;
+          for (int64_t r = 0; r < rows; ++r)
+            aRow.push_back(kb.add(wBase, r));
+          SmallVector<Value> accs = kb.denseTile(
+              w, aRow, R, walk.x, xRow, shape.actOff, loadLanes, geo.k);
+          Value nRow0 = kb.add(kb.mul(g, nl), kb.mul(nBlock, R));
+          int64_t vecs = shape.size();
+          for (int64_t r = 0; r < rows; ++r)
+            storeRow(c, walk, staged, kb.add(nRow0, r), outBase, shape,
+                     ArrayRef<Value>(accs).slice(r * vecs, vecs));
+        };
+        forChunk(kb, chunk, chunks, fullBlocks,
+                 [&](Value nBlock) { tile(nBlock, R); });
+        if (nl % R) {
+          // The partial block goes with the last chunk.
+          Value last = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq,
+                                             chunk, kb.idx(chunks - 1));
+          auto ifOp = scf::IfOp::create(kb.b, last, /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard guard(kb.b);
+          kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          tile(kb.idx(fullBlocks), nl % R);
+        }
+      });
   if (staged)
     writeBackStage(c, staged, walk.mPad);
 }
@@ -864,71 +866,74 @@ void emitCsr(KernelContext &c, bool unrolled) {
   // per chunk, so it splits the rows in two at most.
   int64_t chunks = unrolled ? std::min<int64_t>(2, nl) : numChunks(nl, 32);
   int64_t perChunk = ceilDiv(nl, chunks);
-  forEachMTile(c, walk, chunks, [&](Value g, Value t, const MTileShape &shape,
-                                    Value chunk) {
-    std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
-    Value xBase = bases.first, outBase = bases.second;
-    int64_t vecs = shape.size();
-    auto loadRow = [&](Value s, Value xRow, ValueRange accs) {
-      SmallVector<Value> next;
-      for (int64_t v = 0; v < vecs; ++v)
-        next.push_back(kb.fma(
-            s, kb.load(x, kb.add(xRow, shape.actOff[v]), shape.loadLanes(v)),
-            accs[v]));
-      return next;
-    };
-    if (unrolled) {
-      // Every row, every non-zero known: straight-line code per group and
-      // chunk.
-      for (int64_t gi = 0; gi < geo.groups * chunks; ++gi) {
-        int64_t ci = gi % chunks;
-        auto body = [&] {
-          for (int64_t nLocal = ci * perChunk;
-               nLocal < std::min(nl, (ci + 1) * perChunk); ++nLocal) {
-            int64_t n = gi / chunks * nl + nLocal;
-            SmallVector<Value> accs(vecs, kb.zeroVec());
-            for (int32_t j = rowPtr[n]; j < rowPtr[n + 1]; ++j) {
-              Value s = arith::ConstantOp::create(
-                  kb.b, kb.vecTy,
-                  DenseElementsAttr::get(kb.vecTy, vals[j]));
-              accs = loadRow(s, kb.add(xBase, cols[j]), accs);
-            }
-            storeRow(c, walk, staged, kb.idx(n), outBase, shape, accs);
-          }
+  forEachMTile(
+      c, walk, chunks,
+      [&](Value g, Value t, const MTileShape &shape, Value chunk) {
+        std::pair<Value, Value> bases = tileBases(c, walk, g, t, V);
+        Value xBase = bases.first, outBase = bases.second;
+        int64_t vecs = shape.size();
+        auto loadRow = [&](Value s, Value xRow, ValueRange accs) {
+          SmallVector<Value> next;
+          for (int64_t v = 0; v < vecs; ++v)
+            next.push_back(kb.fma(
+                s,
+                kb.load(x, kb.add(xRow, shape.actOff[v]), shape.loadLanes(v)),
+                accs[v]));
+          return next;
         };
-        if (geo.groups * chunks == 1) {
-          body();
-        } else {
-          Value linear = kb.add(kb.mul(g, chunks), chunk);
-          Value isG = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq,
-                                            linear, kb.idx(gi));
-          auto ifOp = scf::IfOp::create(kb.b, isG, /*withElseRegion=*/false);
-          OpBuilder::InsertionGuard guard(kb.b);
-          kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          body();
+        if (unrolled) {
+          // Every row, every non-zero known: straight-line code per group and
+          // chunk.
+          for (int64_t gi = 0; gi < geo.groups * chunks; ++gi) {
+            int64_t ci = gi % chunks;
+            auto body = [&] {
+              for (int64_t nLocal = ci * perChunk;
+                   nLocal < std::min(nl, (ci + 1) * perChunk); ++nLocal) {
+                int64_t n = gi / chunks * nl + nLocal;
+                SmallVector<Value> accs(vecs, kb.zeroVec());
+                for (int32_t j = rowPtr[n]; j < rowPtr[n + 1]; ++j) {
+                  Value s = arith::ConstantOp::create(
+                      kb.b, kb.vecTy,
+                      DenseElementsAttr::get(kb.vecTy, vals[j]));
+                  accs = loadRow(s, kb.add(xBase, cols[j]), accs);
+                }
+                storeRow(c, walk, staged, kb.idx(n), outBase, shape, accs);
+              }
+            };
+            if (geo.groups * chunks == 1) {
+              body();
+            } else {
+              Value linear = kb.add(kb.mul(g, chunks), chunk);
+              Value isG = arith::CmpIOp::create(kb.b, arith::CmpIPredicate::eq,
+                                                linear, kb.idx(gi));
+              auto ifOp =
+                  scf::IfOp::create(kb.b, isG, /*withElseRegion=*/false);
+              OpBuilder::InsertionGuard guard(kb.b);
+              kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+              body();
+            }
+          }
+          return;
         }
-      }
-      return;
-    }
-    forChunk(kb, chunk, chunks, nl, [&](Value nLocal) {
-      Value n = kb.add(kb.mul(g, nl), nLocal);
-      Value lo = loadIndex(kb, rowPtrMem, n);
-      Value hi = loadIndex(kb, rowPtrMem, kb.add(n, 1));
-      SmallVector<Value> init(vecs, kb.zeroVec());
-      auto loop = scf::ForOp::create(
-          kb.b, lo, hi, kb.idx(1), init,
-          [&](OpBuilder &nb, Location l, Value j, ValueRange accs) {
-            OpBuilder::InsertionGuard guard(kb.b);
-            kb.b.setInsertionPoint(nb.getInsertionBlock(),
-                                   nb.getInsertionPoint());
-            Value s = kb.splat(valMem, j);
-            Value xRow = kb.add(xBase, loadIndex(kb, colMem, j));
-            scf::YieldOp::create(kb.b, loadRow(s, xRow, accs));
-          });
-      storeRow(c, walk, staged, n, outBase, shape,
-               SmallVector<Value>(loop.getResults()));
-    });
-  });
+        forChunk(kb, chunk, chunks, nl, [&](Value nLocal) {
+          Value n = kb.add(kb.mul(g, nl), nLocal);
+          Value lo = loadIndex(kb, rowPtrMem, n);
+          Value hi = loadIndex(kb, rowPtrMem, kb.add(n, 1));
+          SmallVector<Value> init(vecs, kb.zeroVec());
+          auto loop = scf::ForOp::create(
+              kb.b, lo, hi, kb.idx(1), init,
+              [&](OpBuilder &nb, Location l, Value j, ValueRange accs) {
+                OpBuilder::InsertionGuard guard(kb.b);
+                kb.b.setInsertionPoint(nb.getInsertionBlock(),
+                                       nb.getInsertionPoint());
+                Value s = kb.splat(valMem, j);
+                Value xRow = kb.add(xBase, loadIndex(kb, colMem, j));
+                scf::YieldOp::create(kb.b, loadRow(s, xRow, accs));
+              });
+          storeRow(c, walk, staged, n, outBase, shape,
+                   SmallVector<Value>(loop.getResults()));
+        });
+      });
   if (staged)
     writeBackStage(c, staged, walk.mPad);
 }
@@ -946,8 +951,9 @@ void emitNarrow(KernelContext &c, bool bitmap) {
   const std::vector<float> &wt = L.plan.weights;
 
   // Activations as [G][M][Kp].
-  AffineExpr want = linearOverLoops(ctx, {L.plan.groupLoops, L.plan.mLoops, L.plan.kLoops},
-      L.loopSizes, {0, 0, kPad});
+  AffineExpr want =
+      linearOverLoops(ctx, {L.plan.groupLoops, L.plan.mLoops, L.plan.kLoops},
+                      L.loopSizes, {0, 0, kPad});
   Value x = c.act;
   if (!(kPad == geo.k && want == L.actExpr)) {
     auto type = MemRefType::get({geo.groups * geo.m * kPad}, kb.f32);
@@ -1148,8 +1154,8 @@ static Value emitPad(KernelBuilder &kb, tensor::PadOp pad, Value src) {
                       : memref::CollapseShapeOp::create(
                             b, src, ArrayRef<ReassociationIndices>{all})
                             .getResult();
-  copyNest(kb, loops, from, from.size(), flatSrc,
-           dropUnitLoops(srcExpr, from), buf, dropUnitLoops(dstExpr, from));
+  copyNest(kb, loops, from, from.size(), flatSrc, dropUnitLoops(srcExpr, from),
+           buf, dropUnitLoops(dstExpr, from));
   return buf;
 }
 
@@ -1190,9 +1196,9 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
   // which then takes the unpadded tensor.
   tensor::PadOp pad = getFoldablePad(actOperand->get());
   Value actValue = pad ? pad.getSource() : actOperand->get();
-  auto actMem = MemRefType::get(
-      cast<RankedTensorType>(actValue.getType()).getShape(),
-      rewriter.getF32Type());
+  auto actMem =
+      MemRefType::get(cast<RankedTensorType>(actValue.getType()).getShape(),
+                      rewriter.getF32Type());
   auto outMem = MemRefType::get(outType.getShape(), rewriter.getF32Type());
   auto fnType = FunctionType::get(ctx, {actMem, outMem, outMem}, {});
   func::FuncOp fn;
@@ -1235,8 +1241,12 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
                     flat(entry->getArgument(2), outMem),
                     {}};
     const GemmGeometry &geo = plan.geometry;
-    LayerLoops loops{plan.activationOperand, L.loopSizes, plan.groupLoops,
-                     plan.nLoops, plan.kLoops, plan.mLoops};
+    LayerLoops loops{plan.activationOperand,
+                     L.loopSizes,
+                     plan.groupLoops,
+                     plan.nLoops,
+                     plan.kLoops,
+                     plan.mLoops};
     c.layout = getX86ActLayout(op, loops, geo);
     bool fcLayout = c.layout.kind == X86ActKind::FullyConnected;
     switch (impl) {
