@@ -541,8 +541,9 @@ static MTileShape directShape(const X86ActLayout &layout, int64_t rows,
 }
 
 /// The m walk for tiles of up to V vectors; stages the activation unless
-/// the layout reads it in place.
-MWalk makeWalk(KernelContext &c, int64_t V) {
+/// the layout reads it in place (then with the per-k offset table when
+/// `kTable`: csr and pattern hold the offsets in their own columns).
+MWalk makeWalk(KernelContext &c, int64_t V, bool kTable) {
   KernelBuilder &kb = c.kb;
   const GemmGeometry &geo = c.geo;
   MWalk w;
@@ -566,8 +567,11 @@ MWalk makeWalk(KernelContext &c, int64_t V) {
       w.full = directShape(layout, 1, 0, V, kLanes);
       w.last = directShape(layout, 1, 0, vpr - (w.tilesPerRow - 1) * V, tail);
     }
-    std::vector<int32_t> kOff(layout.kOffsets.begin(), layout.kOffsets.end());
-    w.kOffsets = kb.global<int32_t>("koff", kb.b.getI32Type(), kOff);
+    if (kTable) {
+      std::vector<int32_t> kOff(layout.kOffsets.begin(),
+                                layout.kOffsets.end());
+      w.kOffsets = kb.global<int32_t>("koff", kb.b.getI32Type(), kOff);
+    }
     if (geo.groups > 1) {
       std::vector<int32_t> gOff(layout.groupOffsets.begin(),
                                 layout.groupOffsets.end());
@@ -713,7 +717,7 @@ void emitDenseWeightA(KernelContext &c) {
         packed[((g * nb + n / R) * geo.k + k) * R + n % R] =
             c.L.plan.weights[(g * nl + n) * geo.k + k];
   Value w = kb.global<float>("w", kb.f32, packed);
-  MWalk walk = makeWalk(c, V);
+  MWalk walk = makeWalk(c, V, /*kTable=*/true);
   Value staged = walk.direct ? Value() : makeOutputStage(c, walk.mPad);
   int64_t fullBlocks = nl / R;
   int64_t chunks = numChunks(fullBlocks, 8);
@@ -835,7 +839,7 @@ void emitCsr(KernelContext &c, bool unrolled) {
   KernelBuilder &kb = c.kb;
   const GemmGeometry &geo = c.geo;
   int64_t V = c.tiling.sparseVecs;
-  MWalk walk = makeWalk(c, V);
+  MWalk walk = makeWalk(c, V, /*kTable=*/false);
   // A non-zero's column is stored as its activation row's offset.
   auto colOffset = [&](int64_t k) -> int64_t {
     return walk.direct ? c.layout.kOffsets[k] : k * walk.mPad;
