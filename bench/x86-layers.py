@@ -65,7 +65,6 @@ import datetime
 import json
 import os
 import re
-import resource
 import shlex
 import statistics
 import subprocess
@@ -76,7 +75,8 @@ import zlib
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from x86bench import ForeignCpu, best_of, csv_list, log, threads_flag  # noqa: E402
+from x86bench import (ForeignCpu, add_common_args, bench_ours, best_of,  # noqa: E402
+                      csv_list, log, run_cmd)
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -105,8 +105,6 @@ SPARSITIES = ("0", "0.5", "0.7", "0.9", "0.95", "2:4")
 DEFAULT_IMPLS = ("dense", "csr", "bitmap", "pattern")
 # Rows whose foreign CPU share (ForeignCpu) exceeds this are marked.
 FOREIGN_LIMIT = 0.05
-BENCH_RE = re.compile(r"bench @\S+: .*median ([0-9.eE+-]+) ms, min "
-                      r"([0-9.eE+-]+) ms, max ([0-9.eE+-]+) ms")
 
 
 # --------------------------------------------------------------------------
@@ -198,25 +196,6 @@ def write_onnx(path, name, sh, w):
 # Running commands
 
 
-def run_cmd(cmd, timeout, env=None):
-    """Runs cmd; returns (ok, stdout, first line of the error)."""
-    try:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return False, "", f"timed out after {timeout} s"
-    except OSError as e:
-        return False, "", str(e)
-    if r.returncode != 0:
-        lines = [l for l in (r.stderr + "\n" + r.stdout).splitlines()
-                 if l.strip()]
-        # The first line that says 'error' if any, else the first line.
-        first = next((l for l in lines if "error" in l.lower()),
-                     lines[0] if lines else "")
-        return False, r.stdout, f"exit {r.returncode}: {first.strip()[:300]}"
-    return True, r.stdout, ""
-
-
 def openblas_env():
     env = dict(os.environ)
     if not env.get("OPENBLAS_CORETYPE"):
@@ -227,7 +206,7 @@ def openblas_env():
 
 
 def build_baseline(work):
-    ok, out, err = run_cmd([os.path.join(ROOT, "bench", "x86-baseline.sh"),
+    ok, out, _, err = run_cmd([os.path.join(ROOT, "bench", "x86-baseline.sh"),
                             os.path.join(work, "openblas"), "--build-only"],
                            timeout=600)
     if not ok:
@@ -239,7 +218,7 @@ def build_baseline(work):
 def bench_openblas(binary, m, n, k, threads, iters, timeout):
     if not binary:
         return {"error": "x86-baseline did not build"}
-    ok, out, err = run_cmd([binary, "--gemm", str(m), str(n), str(k),
+    ok, out, _, err = run_cmd([binary, "--gemm", str(m), str(n), str(k),
                             "--threads", str(threads), "--iters", str(iters),
                             "--warmup", "3"], timeout, env=openblas_env())
     if not ok:
@@ -248,30 +227,12 @@ def bench_openblas(binary, m, n, k, threads, iters, timeout):
 
 
 def bench_ort(onnx_path, threads, iters, timeout):
-    ok, out, err = run_cmd(["node", ORT_SCRIPT, onnx_path, "--threads",
+    ok, out, _, err = run_cmd(["node", ORT_SCRIPT, onnx_path, "--threads",
                             str(threads), "--iters", str(iters), "--warmup",
                             "3"], timeout)
     if not ok:
         return {"error": err}
     return json.loads(out.strip().splitlines()[-1])
-
-
-def bench_ours(args, lowered, threads):
-    flag = threads_flag(args)
-    if not flag and threads != 1:
-        return {"error": "sparsity-run has neither --threads nor "
-                         "--num-threads"}
-    ok, out, err = run_cmd([os.path.join(args.bin, "sparsity-run"), lowered,
-                            "--bench", str(args.iters)]
-                           + ([flag, str(threads)] if flag else []),
-                           args.timeout)
-    if not ok:
-        return {"error": err}
-    m = BENCH_RE.search(out)
-    if not m:
-        return {"error": "no 'bench @...: median' line in the output"}
-    return {"median_ms": float(m.group(1)), "min_ms": float(m.group(2)),
-            "max_ms": float(m.group(3))}
 
 
 def first_plan(report_path):
@@ -324,7 +285,7 @@ def prepare_model(args, name, sh, sparsity):
         spec = old
     err = None
     if not os.path.exists(mlir_path):
-        ok, _, err = run_cmd([os.path.join(args.bin, "sparsity-import-onnx"),
+        ok, _, _, err = run_cmd([os.path.join(args.bin, "sparsity-import-onnx"),
                               onnx_path, "-o", mlir_path], args.timeout)
         if ok:
             err = None
@@ -398,7 +359,7 @@ def measure(args):
                             point["plan_error"] = lowered[impl][1]
                 planned_path, err = lowered["planned"]
                 if planned_path:
-                    ok, out, err = run_cmd(
+                    ok, out, _, err = run_cmd(
                         [os.path.join(args.bin, "sparsity-run"), planned_path,
                          "--compare", os.path.join(d, "model.mlir")],
                         args.timeout)
@@ -829,19 +790,17 @@ def plot(results, path):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--work", default=os.path.join(ROOT, "build",
-                                                  "bench-x86-layers"),
-                   help="work directory (default: build/bench-x86-layers)")
-    p.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"),
-                   help="directory of sparsity-import-onnx, sparsity-opt and "
-                        "sparsity-run (default: build/bin)")
-    p.add_argument("--iters", type=int, default=20,
-                   help="timed iterations of every measurement (default 20; "
-                        "OpenBLAS at least 10)")
-    p.add_argument("--repeats", type=int, default=1,
-                   help="run every timing command this many times (fresh "
-                        "processes) and keep the lowest median (default 1; "
-                        "this machine's run-to-run noise is 10-30%%)")
+    add_common_args(
+        p, "bench-x86-layers",
+        (20, "timed iterations of every measurement (default 20; OpenBLAS "
+             "at least 10)"),
+        "run every timing command this many times (fresh processes) and "
+        "keep the lowest median (default 1; this machine's run-to-run noise "
+        "is 10-30%%)",
+        "measure OpenBLAS and ORT only",
+        "keep the lowered model.IMPL.mlir files (large)", 900,
+        "seconds before one command is given up as n/a (default 900)",
+        "tabulate (and plot) a saved results.json; measure nothing")
     p.add_argument("--blas-m1", choices=("sgemm", "sgemv", "best"),
                    default="sgemm",
                    help="OpenBLAS baseline of the M = 1 shape (fc-4096-b1): "
@@ -849,8 +808,6 @@ def main():
                         "OpenBLAS 0.3.21 does not forward M = 1 sgemm to "
                         "sgemv, which is several times faster; both are "
                         "recorded either way")
-    p.add_argument("--threads", default="1,2",
-                   help="comma-separated thread counts (default 1,2)")
     p.add_argument("--impls", default=",".join(DEFAULT_IMPLS),
                    help="comma-separated implementations forced with "
                         "force=IMPL (default dense,csr,bitmap,pattern); "
@@ -863,21 +820,7 @@ def main():
     p.add_argument("--target", default="x86-avx512",
                    help="target of --sparsity-plan and --sparsity-lower: a "
                         "preset name or a JSON file (default x86-avx512)")
-    p.add_argument("--run-threads-flag", metavar="FLAG",
-                   help="sparsity-run's thread-count option (default: "
-                        "--threads or --num-threads, whichever its --help "
-                        "lists)")
-    p.add_argument("--skip-ours", action="store_true",
-                   help="measure OpenBLAS and ORT only")
-    p.add_argument("--keep-lowered", action="store_true",
-                   help="keep the lowered model.IMPL.mlir files (large)")
-    p.add_argument("--timeout", type=int, default=900,
-                   help="seconds before one command is given up as n/a "
-                        "(default 900)")
     p.add_argument("--plot", metavar="OUT.png", help="write the plot here")
-    p.add_argument("--from-results", metavar="JSON",
-                   help="tabulate (and plot) a saved results.json; measure "
-                        "nothing")
     args = p.parse_args()
     if args.from_results:
         with open(args.from_results) as f:

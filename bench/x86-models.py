@@ -48,21 +48,19 @@ import datetime
 import json
 import os
 import re
-import resource
 import shlex
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from x86bench import ForeignCpu, best_of, csv_list, log, threads_flag  # noqa: E402
+from x86bench import (ForeignCpu, add_common_args, bench_ours, best_of,  # noqa: E402
+                      csv_list, log, run_cmd)
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = "/usr/bin/python3"
 ORT_SCRIPT = os.path.join(ROOT, "scripts", "ort", "bench-ort.mjs")
-BENCH_RE = re.compile(r"bench @\S+: .*median ([0-9.eE+-]+) ms, min "
-                      r"([0-9.eE+-]+) ms, max ([0-9.eE+-]+) ms")
 SHARE_RE = re.compile(r"hybrid=auto on '[^']*' chose structured share "
                       r"([0-9.]+)")
 
@@ -80,25 +78,6 @@ MODELS = {
 FOREIGN_LIMIT = 0.05
 
 
-def run_cmd(cmd, timeout):
-    """Runs cmd; returns (ok, stdout, stderr, first line of the error)."""
-    try:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return False, "", "", f"timed out after {timeout} s"
-    except OSError as e:
-        return False, "", "", str(e)
-    if r.returncode != 0:
-        lines = [l for l in (r.stderr + "\n" + r.stdout).splitlines()
-                 if l.strip()]
-        first = next((l for l in lines if "error" in l.lower()),
-                     lines[0] if lines else "")
-        return (False, r.stdout, r.stderr,
-                f"exit {r.returncode}: {first.strip()[:300]}")
-    return True, r.stdout, r.stderr, ""
-
-
 def bench_ort(args, onnx, threads):
     ok, out, _, err = run_cmd(["node", ORT_SCRIPT, onnx, "--threads",
                                str(threads), "--iters", str(args.iters),
@@ -106,24 +85,6 @@ def bench_ort(args, onnx, threads):
     if not ok:
         return {"error": err}
     return json.loads(out.strip().splitlines()[-1])
-
-
-def bench_ours(args, lowered, threads):
-    flag = threads_flag(args)
-    if not flag and threads != 1:
-        return {"error": "sparsity-run has neither --threads nor "
-                         "--num-threads"}
-    ok, out, _, err = run_cmd([os.path.join(args.bin, "sparsity-run"),
-                               lowered, "--bench", str(args.iters)]
-                              + ([flag, str(threads)] if flag else []),
-                              args.timeout)
-    if not ok:
-        return {"error": err}
-    m = BENCH_RE.search(out)
-    if not m:
-        return {"error": "no 'bench @...: median' line in the output"}
-    return {"median_ms": float(m.group(1)), "min_ms": float(m.group(2)),
-            "max_ms": float(m.group(3))}
 
 
 def find_onnx(args, name):
@@ -375,21 +336,16 @@ def table(results):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--work", default=os.path.join(ROOT, "build",
-                                                  "bench-x86-models"),
-                   help="work directory (default: build/bench-x86-models)")
-    p.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"),
-                   help="directory of the tools (default: build/bin)")
+    add_common_args(
+        p, "bench-x86-models", (10, "timed iterations (default 10)"),
+        "run every timing command this many times and keep the lowest "
+        "median (default 1)",
+        "measure ONNX Runtime only", "keep the lowered .mlir files", 3600,
+        "seconds before one command is given up (default 3600)",
+        "tabulate a saved results.json; measure nothing")
     p.add_argument("--models", default="resnet50,bert_encoder_2l",
                    help="comma-separated, from: " + ", ".join(MODELS)
                         + " (default resnet50,bert_encoder_2l)")
-    p.add_argument("--threads", default="1,2",
-                   help="comma-separated thread counts (default 1,2)")
-    p.add_argument("--iters", type=int, default=10,
-                   help="timed iterations (default 10)")
-    p.add_argument("--repeats", type=int, default=1,
-                   help="run every timing command this many times and keep "
-                        "the lowest median (default 1)")
     p.add_argument("--level", type=float, default=0.7,
                    help="s_op target of the hybrid pruning (default 0.7)")
     p.add_argument("--hybrid-steps", type=int,
@@ -402,19 +358,6 @@ def main():
                    help="also compare the lowered hybrid model with the "
                         "pruned unlowered one (slow: the reference runs as "
                         "plain loops)")
-    p.add_argument("--run-threads-flag", metavar="FLAG",
-                   help="sparsity-run's thread-count option (default: "
-                        "--threads or --num-threads, whichever its --help "
-                        "lists)")
-    p.add_argument("--skip-ours", action="store_true",
-                   help="measure ONNX Runtime only")
-    p.add_argument("--keep-lowered", action="store_true",
-                   help="keep the lowered .mlir files")
-    p.add_argument("--timeout", type=int, default=3600,
-                   help="seconds before one command is given up (default "
-                        "3600)")
-    p.add_argument("--from-results", metavar="JSON",
-                   help="tabulate a saved results.json; measure nothing")
     args = p.parse_args()
     if args.from_results:
         with open(args.from_results) as f:

@@ -78,3 +78,70 @@ def threads_flag(args):
 
 def csv_list(text):
     return [s.strip() for s in text.split(",") if s.strip()]
+
+
+BENCH_RE = re.compile(r"bench @\S+: .*median ([0-9.eE+-]+) ms, min "
+                      r"([0-9.eE+-]+) ms, max ([0-9.eE+-]+) ms")
+
+
+def run_cmd(cmd, timeout, env=None):
+    """Runs cmd; returns (ok, stdout, stderr, first line of the error)."""
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return False, "", "", f"timed out after {timeout} s"
+    except OSError as e:
+        return False, "", "", str(e)
+    if r.returncode != 0:
+        lines = [l for l in (r.stderr + "\n" + r.stdout).splitlines()
+                 if l.strip()]
+        # The first line that says 'error' if any, else the first line.
+        first = next((l for l in lines if "error" in l.lower()),
+                     lines[0] if lines else "")
+        return (False, r.stdout, r.stderr,
+                f"exit {r.returncode}: {first.strip()[:300]}")
+    return True, r.stdout, r.stderr, ""
+
+
+def bench_ours(args, lowered, threads):
+    """sparsity-run --bench args.iters of `lowered` on `threads` threads:
+    {"median_ms", "min_ms", "max_ms"} or {"error"}."""
+    flag = threads_flag(args)
+    if not flag and threads != 1:
+        return {"error": "sparsity-run has neither --threads nor "
+                         "--num-threads"}
+    ok, out, _, err = run_cmd([os.path.join(args.bin, "sparsity-run"),
+                               lowered, "--bench", str(args.iters)]
+                              + ([flag, str(threads)] if flag else []),
+                              args.timeout)
+    if not ok:
+        return {"error": err}
+    m = BENCH_RE.search(out)
+    if not m:
+        return {"error": "no 'bench @...: median' line in the output"}
+    return {"median_ms": float(m.group(1)), "min_ms": float(m.group(2)),
+            "max_ms": float(m.group(3))}
+
+
+def add_common_args(p, work, iters, repeats_help, skip_help, keep_help,
+                    timeout, timeout_help, from_results_help):
+    """The options both benchmarks have; the texts that differ are given."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    p.add_argument("--work", default=os.path.join(root, "build", work),
+                   help=f"work directory (default: build/{work})")
+    p.add_argument("--bin", default=os.path.join(root, "build", "bin"),
+                   help="directory of sparsity-import-onnx, sparsity-opt and "
+                        "sparsity-run (default: build/bin)")
+    p.add_argument("--threads", default="1,2",
+                   help="comma-separated thread counts (default 1,2)")
+    p.add_argument("--iters", type=int, default=iters[0], help=iters[1])
+    p.add_argument("--repeats", type=int, default=1, help=repeats_help)
+    p.add_argument("--run-threads-flag", metavar="FLAG",
+                   help="sparsity-run's thread-count option (default: "
+                        "--threads or --num-threads, whichever its --help "
+                        "lists)")
+    p.add_argument("--skip-ours", action="store_true", help=skip_help)
+    p.add_argument("--keep-lowered", action="store_true", help=keep_help)
+    p.add_argument("--timeout", type=int, default=timeout, help=timeout_help)
+    p.add_argument("--from-results", metavar="JSON", help=from_results_help)
