@@ -93,7 +93,16 @@ void sparsity::delinearize(OpBuilder &b, Location loc, unsigned dim,
                  MutableArrayRef<Value> values) {
   if (loops.empty())
     return;
-  Value linear = linalg::IndexOp::create(b, loc, dim);
+  delinearize(b, loc, linalg::IndexOp::create(b, loc, dim), loops, loopSizes,
+              values);
+}
+
+void sparsity::delinearize(OpBuilder &b, Location loc, Value linear,
+                           ArrayRef<unsigned> loops,
+                           ArrayRef<int64_t> loopSizes,
+                           MutableArrayRef<Value> values) {
+  if (loops.empty())
+    return;
   if (loops.size() == 1) {
     values[loops[0]] = linear;
     return;

@@ -57,6 +57,11 @@ void delinearize(OpBuilder &b, Location loc, unsigned dim,
                  ArrayRef<unsigned> loops, ArrayRef<int64_t> loopSizes,
                  MutableArrayRef<Value> values);
 
+/// The same for the linear index `linear` (row-major over `loops`).
+void delinearize(OpBuilder &b, Location loc, Value linear,
+                 ArrayRef<unsigned> loops, ArrayRef<int64_t> loopSizes,
+                 MutableArrayRef<Value> values);
+
 /// The affine expression of the row-major position over `loops`, whose
 /// values are the dimensions `dimOf(loop)` of a map.
 AffineExpr linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,

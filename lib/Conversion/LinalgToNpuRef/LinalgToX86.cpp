@@ -1085,23 +1085,10 @@ void emitNarrow(KernelContext &c, bool bitmap) {
         Value sum = vector::ReductionOp::create(
             b, vector::CombiningKind::ADD, acc);
         SmallVector<Value> loopVals(numLoops, kb.idx(0));
-        auto fill = [&](ArrayRef<unsigned> loops, Value linear) {
-          if (loops.empty())
-            return;
-          if (loops.size() == 1) {
-            loopVals[loops[0]] = linear;
-            return;
-          }
-          SmallVector<int64_t> basis;
-          for (unsigned loop : loops)
-            basis.push_back(L.loopSizes[loop]);
-          auto d = affine::AffineDelinearizeIndexOp::create(
-              b, linear, basis, /*hasOuterBound=*/true);
-          for (auto [loop, v] : llvm::zip_equal(loops, d.getResults()))
-            loopVals[loop] = v;
-        };
-        fill(L.plan.nLoops, rows[r]);
-        fill(L.plan.mLoops, kb.idx(i));
+        delinearize(b, b.getLoc(), rows[r], L.plan.nLoops, L.loopSizes,
+                    loopVals);
+        delinearize(b, b.getLoc(), kb.idx(i), L.plan.mLoops, L.loopSizes,
+                    loopVals);
         Value at = affine::AffineApplyOp::create(
             b, AffineMap::get(numLoops, 0, L.outExpr), loopVals);
         Value i0 = memref::LoadOp::create(b, c.init, ValueRange{at});
