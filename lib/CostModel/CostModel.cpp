@@ -289,7 +289,7 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
     return std::nullopt;
   auto ceilTo = [](int64_t a, int64_t b) { return (a + b - 1) / b * b; };
   const int64_t lanes = kX86Lanes;
-  X86Tiling tiling = getX86Tiling(geo);
+  X86Tiling tiling = getX86Tiling(geo, layout);
   double ns = 0, computeNs = 0, memoryNs = 0, stage = 0;
   bool fcLayout = layout.kind == X86ActKind::FullyConnected;
   bool direct = layout.kind == X86ActKind::Direct && !tiling.narrow;

@@ -40,16 +40,37 @@ StringRef sparsity::stringifyX86Impl(X86Impl impl) {
   llvm_unreachable("unknown x86 implementation");
 }
 
-X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo) {
+X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo,
+                                 const X86ActLayout &layout) {
   X86Tiling t;
   t.narrow = geo.m < kLanes;
   int64_t vectors = ceilDiv(geo.m, kLanes);
+  // Padded vectors of the m walk with tiles of v vectors: a staged buffer
+  // is one row of `vectors`; direct tiles hold whole output rows, or split
+  // rows wider than a tile. nullopt: v would not fill whole rows (the same
+  // tile as v rounded down to a multiple of the row, with more registers).
+  auto waste = [&](int64_t v) -> std::optional<int64_t> {
+    if (layout.kind != X86ActKind::Direct)
+      return ceilDiv(vectors, v) * v - vectors;
+    int64_t perRow = ceilDiv(layout.rowWidth, kLanes);
+    if (v < perRow)
+      return layout.rows * (ceilDiv(perRow, v) * v - perRow);
+    if (v % perRow)
+      return std::nullopt;
+    int64_t rowsPerTile = std::min(layout.rows, v / perRow);
+    return (ceilDiv(layout.rows, rowsPerTile) * rowsPerTile - layout.rows) *
+           perRow;
+  };
   // Activation vectors per tile: the fewest padded vectors; ties go to the
   // first of 4, 3, 5, 2, 6, 7, 1.
-  auto waste = [&](int64_t v) { return ceilDiv(vectors, v) * v - vectors; };
-  for (int64_t v : {4, 3, 5, 2, 6, 7, 1})
-    if (waste(v) < waste(t.denseVecs))
+  std::optional<int64_t> best;
+  for (int64_t v : {4, 3, 5, 2, 6, 7, 1}) {
+    std::optional<int64_t> w = waste(v);
+    if (w && (!best || *w < *best)) {
+      best = w;
       t.denseVecs = v;
+    }
+  }
   t.denseRows = t.denseVecs <= 4 ? 24 / t.denseVecs : 3;
   t.denseRows = std::min<int64_t>(t.denseRows, 8);
   t.sparseVecs = std::min<int64_t>(8, vectors);

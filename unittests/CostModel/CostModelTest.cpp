@@ -342,4 +342,34 @@ TEST(PredictX86, DirectReadsSkipTheIm2colAndPadEachOutputRow) {
                    dc->cycles - dc->computeCycles);
 }
 
+TEST(X86Tiling, DirectTilesHoldWholeOutputRows) {
+  GemmGeometry g;
+  g.m = 784; // 49 vectors staged: 7 tiles of 7, 3 weight rows.
+  g.k = 1152;
+  g.n = 128;
+  X86Tiling staged = getX86Tiling(g);
+  EXPECT_EQ(staged.denseVecs, 7);
+  EXPECT_EQ(staged.denseRows, 3);
+  // 28 rows of 28 (2 vectors each): 2 rows per tile, 6 weight rows. 7
+  // vectors would hold 3 rows, 6 of its vectors used.
+  X86ActLayout direct;
+  direct.kind = X86ActKind::Direct;
+  direct.rowWidth = 28;
+  direct.rows = 28;
+  X86Tiling d = getX86Tiling(g, direct);
+  EXPECT_EQ(d.denseVecs, 4);
+  EXPECT_EQ(d.denseRows, 6);
+  // 3 rows of 72 (5 vectors): one row per tile, none split.
+  direct.rowWidth = 72;
+  direct.rows = 3;
+  g.m = 216;
+  EXPECT_EQ(getX86Tiling(g, direct).denseVecs, 5);
+  // 14 rows of 14: tiles of 2 rows pad nothing.
+  direct.rowWidth = 14;
+  direct.rows = 14;
+  g.m = 196;
+  EXPECT_EQ(getX86Tiling(g, direct).denseVecs, 2);
+  EXPECT_EQ(getX86Tiling(g, direct).denseRows, 8);
+}
+
 } // namespace

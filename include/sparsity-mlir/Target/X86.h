@@ -43,8 +43,6 @@ struct X86Tiling {
   int64_t sparseVecs = 8;
 };
 
-X86Tiling getX86Tiling(const GemmGeometry &geometry);
-
 /// How the x86-avx512 kernels read a layer's activation X[g][k][m].
 enum class X86ActKind {
   /// Copied into a [G][K][Mp] buffer first (im2col, transposes).
@@ -67,6 +65,13 @@ struct X86ActLayout {
   int64_t rowWidth = 0, rows = 1, actRowPitch = 0;
   std::vector<int64_t> kOffsets, groupOffsets;
 };
+
+/// The tiling of a layer. A direct layout (X86ActKind::Direct) tiles whole
+/// output rows, so its dense tile counts vectors of rows: a tile of V
+/// vectors holds V / vectorsPerRow rows (V a multiple of vectorsPerRow), or
+/// a part of one row.
+X86Tiling getX86Tiling(const GemmGeometry &geometry,
+                       const X86ActLayout &layout = {});
 
 /// Direct reads need rows that fill their 16-lane vectors to at least this
 /// share (7-wide rows waste more than they save; 14, 28 and 56 do not).

@@ -1224,7 +1224,7 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
     KernelContext c{kb,
                     L,
                     plan.geometry,
-                    getX86Tiling(plan.geometry),
+                    X86Tiling(),
                     plan.geometry.n / plan.geometry.groups,
                     pad ? emitPad(kb, pad, entry->getArgument(0))
                         : flat(entry->getArgument(0), actMem),
@@ -1239,6 +1239,7 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
                      plan.kLoops,
                      plan.mLoops};
     c.layout = getX86ActLayout(op, loops, geo);
+    c.tiling = getX86Tiling(geo, c.layout);
     bool fcLayout = c.layout.kind == X86ActKind::FullyConnected;
     switch (impl) {
     case X86Impl::Dense:
