@@ -7,6 +7,12 @@
 // RUN: sparsity-opt %s --sparsity-plan="target=npu-ref-g1 force=zskip" 2>/dev/null | FileCheck %s --check-prefix=FORCE
 // RUN: sparsity-opt %s --sparsity-plan="target=npu-ref-g8" -mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefixes=REMARK,REMARK8
 // RUN: sparsity-opt %s --sparsity-plan="target=npu-ref-g1" -mlir-print-op-on-diagnostic=false 2>&1 >/dev/null | FileCheck %s --check-prefixes=REMARK,REMARK1
+// The remarks name the layer's location and do not print the operation (or,
+// for the summary, the whole module) even with MLIR's default
+// -mlir-print-op-on-diagnostic.
+// RUN: sparsity-opt %s --sparsity-plan="target=npu-ref-g8" 2>&1 >/dev/null | FileCheck %s --check-prefix=NOOP
+// NOOP: remark: sparsity-plan:
+// NOOP-NOT: see current operation
 // RUN: sparsity-opt %s --sparsity-plan="target=npu-ref-g8" --sparsity-report -mlir-print-op-on-diagnostic=false 2>/dev/null | FileCheck %s --check-prefix=REPORT
 // A description from a file: 2 GHz, 256 bytes/cycle, no zero_skip section.
 // One-row layer: compute 56 cycles, memory 3584 / 256 = 14 -> 56 cycles at

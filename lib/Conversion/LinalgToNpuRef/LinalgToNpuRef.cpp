@@ -225,10 +225,10 @@ struct SparsityLowerPass
           continue;
         }
         if (plan.getTarget().getValue() != target->name) {
-          op->emitRemark() << "sparsity-lower: layer '" << layer.name
-                           << "' left as it is: planned for target '"
-                           << plan.getTarget().getValue() << "', not '"
-                           << target->name << "'";
+          emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
+                                   << "' left as it is: planned for target '"
+                                   << plan.getTarget().getValue() << "', not '"
+                                   << target->name << "'";
           continue;
         }
         impl = plan.getChoice().getValue().str();
@@ -236,17 +236,17 @@ struct SparsityLowerPass
       bool known = x86 ? symbolizeX86Impl(impl).has_value()
                        : symbolizeNpuRefMode(impl).has_value();
       if (!known) {
-        op->emitRemark() << "sparsity-lower: layer '" << layer.name
-                         << "' left as it is: implementation '" << impl
-                         << "' has no " << target->kind
-                         << (x86 ? " kernel" : " instruction");
+        emitRemark(op->getLoc())
+            << "sparsity-lower: layer '" << layer.name
+            << "' left as it is: implementation '" << impl << "' has no "
+            << target->kind << (x86 ? " kernel" : " instruction");
         continue;
       }
       std::string whyNot;
       FailureOr<LayerLowering> plan = planLayer(layer, whyNot);
       if (failed(plan)) {
-        op->emitRemark() << "sparsity-lower: layer '" << layer.name
-                         << "' left as it is: " << whyNot;
+        emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
+                                 << "' left as it is: " << whyNot;
         continue;
       }
       plan->impl = impl;
@@ -256,8 +256,8 @@ struct SparsityLowerPass
         std::string why = whyX86ImplNotApplicable(
             plan->geometry, *symbolizeX86Impl(impl), nonZeros, target->x86);
         if (!why.empty()) {
-          op->emitRemark() << "sparsity-lower: layer '" << layer.name
-                           << "' lowered as dense: " << why;
+          emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
+                                   << "' lowered as dense: " << why;
           plan->impl = "dense";
         }
       }
@@ -266,10 +266,9 @@ struct SparsityLowerPass
       plans.try_emplace(op, std::move(*plan));
     }
     for (const UncountedOp &uncounted : analysis.getUncounted())
-      uncounted.op->emitRemark()
+      emitRemark(uncounted.op->getLoc())
           << "sparsity-lower: '" << uncounted.name
-          << "' left as it is: not a weight layer (" << uncounted.reason
-          << ")";
+          << "' left as it is: not a weight layer (" << uncounted.reason << ")";
     if (hadError)
       return signalPassFailure();
 

@@ -107,7 +107,7 @@ static int64_t chooseNMDim(Operation *constant,
                            ArrayRef<InChannelDim> inChannelDims) {
   if (llvm::any_of(inChannelDims,
                    [](const InChannelDim &use) { return use.ambiguous; })) {
-    constant->emitRemark()
+    emitRemark(constant->getLoc())
         << "weight annotated without N:M: a view between it and a user "
            "merges or splits the user's input-channel dimension";
     return -1;
@@ -118,7 +118,7 @@ static int64_t chooseNMDim(Operation *constant,
   llvm::sort(dims);
   dims.erase(llvm::unique(dims), dims.end());
   if (dims.size() > 1) {
-    InFlightDiagnostic remark = constant->emitRemark();
+    InFlightDiagnostic remark = emitRemark(constant->getLoc());
     remark << "weight annotated without N:M: its users read input channels "
               "along different dimensions (";
     llvm::interleaveComma(dims, remark, [&](int64_t dim) {
@@ -204,14 +204,14 @@ struct SparsityAnnotatePass
       // Annotating again would stack a second pattern on the first one.
       if (uses.annotated ||
           llvm::any_of(weight.getUsers(), llvm::IsaPred<AnnotateOp>)) {
-        constant->emitRemark()
+        emitRemark(constant->getLoc())
             << "weight not annotated: it is already annotated";
         continue;
       }
       std::string whyNot;
       FailureOr<ElementMask> zeros = getZeroMask(values, whyNot);
       if (failed(zeros)) {
-        constant->emitRemark() << "weight not annotated: " << whyNot;
+        emitRemark(constant->getLoc()) << "weight not annotated: " << whyNot;
         continue;
       }
       int64_t nmDim = chooseNMDim(constant, uses.inChannelDims);

@@ -59,8 +59,8 @@ struct SparsityPlanPass
     // leaves the IR as it was.
     OpSparsityAnalysis analysis(module);
     for (const UncountedOp &op : analysis.getUncounted())
-      op.op->emitRemark() << "sparsity-plan: layer '" << op.name
-                          << "' not planned: " << op.reason;
+      emitRemark(op.op->getLoc()) << "sparsity-plan: layer '" << op.name
+                                  << "' not planned: " << op.reason;
     std::vector<PlannedLayer> planned;
     bool failedOverride = false;
     for (const LayerInfo &layer : analysis.getLayers()) {
@@ -68,8 +68,8 @@ struct SparsityPlanPass
       FailureOr<std::vector<CandidateCost>> candidates =
           predictLayer(*target, layer, whyNot);
       if (failed(candidates)) {
-        layer.op->emitRemark() << "sparsity-plan: layer '" << layer.name
-                               << "' not planned: " << whyNot;
+        emitRemark(layer.op->getLoc()) << "sparsity-plan: layer '" << layer.name
+                                       << "' not planned: " << whyNot;
         continue;
       }
       PlannedLayer p{layer.op, std::move(*candidates), "", false};
@@ -93,14 +93,13 @@ struct SparsityPlanPass
       if (!llvm::any_of(p.candidates, [&](const CandidateCost &c) {
             return c.impl == p.choice;
           })) {
-        layer.op->emitRemark()
+        emitRemark(layer.op->getLoc())
             << "sparsity-plan: layer '" << layer.name << "': implementation '"
             << p.choice << "' does not apply to it on '" << target->name
             << "' (applicable: "
-            << llvm::join(llvm::map_range(p.candidates,
-                                          [](const CandidateCost &c) {
-                                            return c.impl;
-                                          }),
+            << llvm::join(llvm::map_range(
+                              p.candidates,
+                              [](const CandidateCost &c) { return c.impl; }),
                           ", ")
             << "); planned dense";
         p.choice = "dense";
@@ -132,7 +131,7 @@ struct SparsityPlanPass
                                   b.getDictionaryAttr(fields), p.override));
     }
     module->setAttr(getTargetAttrName(), toDictionaryAttr(*target, ctx));
-    module.emitRemark() << llvm::formatv(
+    emitRemark(module.getLoc()) << llvm::formatv(
         "sparsity-plan: {0} layers planned for '{1}', {2} sparse; predicted "
         "{3:F2} us dense, {4:F2} us planned ({5:F2}x)",
         planned.size(), target->name, sparseLayers, denseUs, plannedUs,
