@@ -37,9 +37,15 @@ then for every thread count T:
             (--num-threads T where sparsity-run's --help lists that one
             instead; --run-threads-flag overrides). "planned" has no force= and also writes --sparsity-report (the
             plan's choice and predicted microseconds of every candidate).
+            When model.planned.mlir is byte-identical to a forced
+            model.IMPL.mlir (the planner chose IMPL), it is not timed
+            again: its time is IMPL's (marked "= IMPL" in the table).
             A failing command is recorded as n/a with the first line of its
             error (the first line of stderr that says 'error', else the
             first line), and the run goes on.
+  rounds    every contender of a row (OpenBLAS, ORT, each of ours) runs
+            once per round, --repeats rounds, and keeps its lowest median,
+            so that a slow phase of the machine hits all of them alike.
   check     once per (shape, sparsity): sparsity-run model.planned.mlir
             --compare model.mlir (default tolerances).
 
@@ -62,6 +68,7 @@ implementation.
 
 import argparse
 import datetime
+import filecmp
 import json
 import os
 import re
@@ -75,8 +82,8 @@ import zlib
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from x86bench import (ForeignCpu, add_common_args, bench_ours, best_of,  # noqa: E402
-                      csv_list, log, run_cmd)
+from x86bench import (ForeignCpu, add_common_args, bench_ours,  # noqa: E402
+                      best_of_rounds, csv_list, log, run_cmd)
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -358,6 +365,15 @@ def measure(args):
                         else:
                             point["plan_error"] = lowered[impl][1]
                 planned_path, err = lowered["planned"]
+                # The planned module of a one-layer model is often the very
+                # code of a forced run (the planner chose that
+                # implementation): it is then timed as that run, not as a
+                # second sample of the same code.
+                if planned_path:
+                    point["planned_same_as"] = next(
+                        (i for i in impls if i != "planned" and lowered[i][0]
+                         and filecmp.cmp(planned_path, lowered[i][0],
+                                         shallow=False)), None)
                 if planned_path:
                     ok, out, _, err = run_cmd(
                         [os.path.join(args.bin, "sparsity-run"), planned_path,
@@ -367,30 +383,45 @@ def measure(args):
                                       "output": out.strip()[-500:]}
                 else:
                     point["check"] = {"ok": None, "error": err}
+            same = point.get("planned_same_as")
             for t in args.threads:
                 probe.start()
-                # OpenBLAS does not depend on the sparsity; it is timed
-                # again in every row so that each speedup compares runs
-                # made within seconds of each other (this machine drifts).
-                blas = best_of(args.repeats, lambda: bench_openblas(
-                    baseline, m, n, k, t, max(args.iters, 10), args.timeout))
+                # Every contender of the row runs once per round, --repeats
+                # rounds; OpenBLAS does not depend on the sparsity, but it
+                # is timed again in every row so that each speedup compares
+                # runs made within seconds of each other (this machine
+                # drifts).
+                fns = {
+                    "openblas": lambda t=t: bench_openblas(
+                        baseline, m, n, k, t, max(args.iters, 10),
+                        args.timeout),
+                    "ort": lambda t=t: bench_ort(
+                        os.path.join(d, "model.onnx"), t, args.iters,
+                        args.timeout)}
+                for impl in impls if not args.skip_ours else []:
+                    path = lowered[impl][0]
+                    if path and not (impl == "planned" and same):
+                        fns[impl] = (lambda path=path, t=t:
+                                     bench_ours(args, path, t))
+                best = best_of_rounds(args.repeats, fns)
+                blas = best["openblas"]
                 if args.blas_m1 != "sgemm" and "sgemv_median_ms" in blas:
                     blas["sgemm_median_ms"] = blas["median_ms"]
                     blas["median_ms"] = (
                         blas["sgemv_median_ms"] if args.blas_m1 == "sgemv"
                         else min(blas["median_ms"], blas["sgemv_median_ms"]))
                     blas["baseline"] = args.blas_m1
-                row = {"openblas": blas,
-                       "ort": best_of(args.repeats, lambda: bench_ort(
-                           os.path.join(d, "model.onnx"), t, args.iters,
-                           args.timeout)),
+                row = {"openblas": blas, "ort": best["ort"],
                        "ours": {}, "loadavg": os.getloadavg()[0]}
                 ort_version = ort_version or row["ort"].get("ort")
                 for impl in impls if not args.skip_ours else []:
-                    path, err = lowered[impl]
-                    row["ours"][impl] = (
-                        best_of(args.repeats, lambda: bench_ours(args, path, t))
-                        if path else {"error": err})
+                    if impl in best:
+                        row["ours"][impl] = best[impl]
+                    elif impl == "planned" and same:
+                        row["ours"][impl] = dict(best[same],
+                                                 same_code_as=same)
+                    else:
+                        row["ours"][impl] = {"error": lowered[impl][1]}
                 row["foreign_cpu"] = probe.stop()
                 point["threads"][str(t)] = row
             if not args.keep_lowered:
@@ -471,7 +502,9 @@ def table(results):
     out.append("Milliseconds (median), and in brackets the speedup over "
                "OpenBLAS dense sgemm of the same shape and thread count "
                "(x = OpenBLAS ms / ms). " + meta["note"] + "; ORT runs the "
-               "whole Conv. `planned`: the planner's choice without force=.")
+               "whole Conv. `planned`: the planner's choice without force=; "
+               "\"= IMPL\": its lowered module is byte-identical to "
+               "force=IMPL's, and that run's time is shown.")
     out.append("")
     head = ["shape", "sparsity", "T", "GEMM M x N x K", "OpenBLAS", "ORT"]
     head += [f"ours {i}" for i in impls] + ["planned choice", "ours planned",
@@ -498,8 +531,10 @@ def table(results):
                 c = p.get("check") or {}
                 check = ("pass" if c.get("ok") else
                          "FAIL" if c.get("ok") is False else "n/a")
+            pl = row["ours"].get("planned") or {}
             planned = "-" if meta["skip_ours"] else \
-                cell(row["ours"].get("planned"), base)
+                cell(pl, base) + (f" = {pl['same_code_as']}"
+                                  if pl.get("same_code_as") else "")
             cells += [choice, planned, check]
             out.append("| " + " | ".join(str(c) for c in cells) + " |")
     out.append("")
@@ -794,9 +829,9 @@ def main():
         p, "bench-x86-layers",
         (20, "timed iterations of every measurement (default 20; OpenBLAS "
              "at least 10)"),
-        "run every timing command this many times (fresh processes) and "
-        "keep the lowest median (default 1; this machine's run-to-run noise "
-        "is 10-30%%)",
+        "rounds: every contender of a row runs once per round (fresh "
+        "processes, in turn) and keeps its lowest median (default 1; this "
+        "machine's run-to-run noise is 10-30%%)",
         "measure OpenBLAS and ORT only",
         "keep the lowered model.IMPL.mlir files (large)", 900,
         "seconds before one command is given up as n/a (default 900)",

@@ -54,8 +54,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from x86bench import (ForeignCpu, add_common_args, bench_ours, best_of,  # noqa: E402
-                      csv_list, log, run_cmd)
+from x86bench import (ForeignCpu, add_common_args, bench_ours,  # noqa: E402
+                      best_of_rounds, csv_list, log, run_cmd)
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -210,17 +210,24 @@ def measure(args):
         log(f"  {name}: prepared in {time.time() - t0:.1f} s")
         for t in args.threads:
             probe.start()
-            row = {"ort_dense": best_of(args.repeats, lambda: bench_ort(
-                       args, onnx, t)) if onnx else {"error": err},
+            # Each contender once per round, --repeats rounds, in turn.
+            fns = {}
+            if onnx:
+                fns["ort_dense"] = lambda t=t: bench_ort(args, onnx, t)
+            for variant in ("dense", "hybrid") if not args.skip_ours else ():
+                path = lowered.get(variant)
+                if path:
+                    fns[f"ours_{variant}"] = (lambda path=path, t=t:
+                                              bench_ours(args, path, t))
+            best = best_of_rounds(args.repeats, fns)
+            row = {"ort_dense": best.get("ort_dense", {"error": err}),
                    "loadavg": os.getloadavg()[0]}
             ort_version = ort_version or row["ort_dense"].get("ort")
             if not args.skip_ours:
                 for variant in ("dense", "hybrid"):
-                    path = lowered.get(variant)
-                    row[f"ours_{variant}"] = (
-                        best_of(args.repeats,
-                                lambda: bench_ours(args, path, t)) if path
-                        else {"error": first_error(entry, variant)})
+                    row[f"ours_{variant}"] = best.get(
+                        f"ours_{variant}",
+                        {"error": first_error(entry, variant)})
             row["foreign_cpu"] = probe.stop()
             entry["threads"][str(t)] = row
             log(f"  {name} T={t}: ORT {ms_text(row['ort_dense'])}, ours dense "
@@ -338,8 +345,8 @@ def main():
                                 formatter_class=argparse.RawTextHelpFormatter)
     add_common_args(
         p, "bench-x86-models", (10, "timed iterations (default 10)"),
-        "run every timing command this many times and keep the lowest "
-        "median (default 1)",
+        "rounds: ORT, ours dense and ours hybrid each run once per round, "
+        "in turn, and keep their lowest median (default 1)",
         "measure ONNX Runtime only", "keep the lowered .mlir files", 3600,
         "seconds before one command is given up (default 3600)",
         "tabulate a saved results.json; measure nothing")

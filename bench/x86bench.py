@@ -42,16 +42,25 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def best_of(repeats, fn):
-    """Runs fn() `repeats` times (each a fresh process); returns the entry
-    with the lowest median, with every repeat's median in "repeats_ms"."""
-    entries = [fn() for _ in range(repeats)]
-    good = [e for e in entries if "median_ms" in e]
-    if not good:
-        return entries[0]
-    best = dict(min(good, key=lambda e: e["median_ms"]))
-    if repeats > 1:
-        best["repeats_ms"] = [e.get("median_ms") for e in entries]
+def best_of_rounds(repeats, fns):
+    """Runs every fn of the dict `fns` once per round, `repeats` rounds, in
+    turn (so that a slow phase of the machine hits every contender of the
+    round, not just the one that happened to run then); returns, per name,
+    the entry with the lowest median, with every round's median in
+    "repeats_ms"."""
+    entries = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            entries[name].append(fn())
+    best = {}
+    for name, runs in entries.items():
+        good = [e for e in runs if "median_ms" in e]
+        if not good:
+            best[name] = runs[0]
+            continue
+        best[name] = dict(min(good, key=lambda e: e["median_ms"]))
+        if repeats > 1:
+            best[name]["repeats_ms"] = [e.get("median_ms") for e in runs]
     return best
 
 
