@@ -328,8 +328,9 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
   } else {
     int64_t vectors = mPad / lanes;
     int64_t tiles = (vectors + tiling.sparseVecs - 1) / tiling.sparseVecs;
-    double perFma =
-        impl == X86Impl::Pattern ? p.patternNsPerFma : p.csrNsPerFma;
+    double perFma = impl == X86Impl::Pattern ? p.patternNsPerFma
+                    : direct                 ? p.csrDirectNsPerFma
+                                             : p.csrNsPerFma;
     computeNs = static_cast<double>(nonZeros) * vectors * perFma +
                 static_cast<double>(geo.n) * tiles * p.csrNsPerRow;
     if (fcLayout)

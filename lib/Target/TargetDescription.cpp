@@ -106,10 +106,10 @@ public:
   }
 
   /// A number > 0 (and finite).
-  bool readPositive(llvm::StringRef key, double &out) {
-    const llvm::json::Value *v = get(key, true);
+  bool readPositive(llvm::StringRef key, double &out, bool required = true) {
+    const llvm::json::Value *v = get(key, required);
     if (!v)
-      return false;
+      return !required;
     std::optional<double> d = v->getAsNumber();
     if (!d)
       return fail(key, "expected a number");
@@ -218,8 +218,15 @@ static bool parseX86(FieldReader &top, TargetDescription &target,
                }) ||
       !section("csr",
                [&](FieldReader &r) {
-                 return r.readPositive("ns_per_fma", p.csrNsPerFma) &&
-                        r.readPositive("ns_per_row", p.csrNsPerRow);
+                 p.csrDirectNsPerFma = 0;
+                 if (!r.readPositive("ns_per_fma", p.csrNsPerFma) ||
+                     !r.readPositive("ns_per_row", p.csrNsPerRow) ||
+                     !r.readPositive("direct_ns_per_fma", p.csrDirectNsPerFma,
+                                     /*required=*/false))
+                   return false;
+                 if (p.csrDirectNsPerFma == 0)
+                   p.csrDirectNsPerFma = p.csrNsPerFma;
+                 return true;
                }) ||
       !section("pattern",
                [&](FieldReader &r) {
@@ -410,7 +417,8 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
         f64("layer_us", x.layerUs),
         dict("dense", {f64("gflops", x.denseGflops)}),
         dict("csr", {f64("ns_per_fma", x.csrNsPerFma),
-                     f64("ns_per_row", x.csrNsPerRow)}),
+                     f64("ns_per_row", x.csrNsPerRow),
+                     f64("direct_ns_per_fma", x.csrDirectNsPerFma)}),
         dict("pattern", {f64("ns_per_fma", x.patternNsPerFma)}),
         dict("narrow", {f64("dense_ns_per_chunk", x.narrowNsPerChunk),
                         f64("bitmap_ns_per_chunk", x.bitmapNsPerChunk)}),

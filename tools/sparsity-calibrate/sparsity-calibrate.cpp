@@ -97,11 +97,14 @@ struct Buffer {
 };
 
 /// One micro-benchmark: X[m][k] x W[k][n] with `sparsity` of W zero (seeded
-/// positions), run as implementation `impl`.
+/// positions), run as implementation `impl`; or, with `side` > 0, a 3x3
+/// convolution of n filters over k / 9 channels of side x side outputs
+/// (m = side^2), its input already padded (NCHW, read in place).
 struct Layer {
   int64_t m, k, n;
   double sparsity;
   std::string impl;
+  int64_t side = 0;
   /// Filled by compile(): the non-zeros of W, the compiled layer and its
   /// arguments; by timeRound(): the lowest median over the rounds (ms).
   double ms = std::numeric_limits<double>::infinity();
@@ -140,6 +143,26 @@ std::string layerText(Layer &l, unsigned seed) {
   }
   std::string s;
   llvm::raw_string_ostream os(s);
+  if (l.side > 0) {
+    int64_t c = l.k / 9, in = l.side + 2;
+    std::string x = llvm::formatv("tensor<1x{0}x{1}x{1}xf32>", c, in).str();
+    std::string w = llvm::formatv("tensor<{0}x{1}x3x3xf32>", l.n, c).str();
+    std::string y =
+        llvm::formatv("tensor<1x{0}x{1}x{1}xf32>", l.n, l.side).str();
+    os << "func.func @main(%x: " << x << ") -> " << y << " {\n"
+       << "  %w = arith.constant dense_resource<w> : " << w << "\n"
+       << "  %z = arith.constant 0.0 : f32\n"
+       << "  %e = tensor.empty() : " << y << "\n"
+       << "  %f = linalg.fill ins(%z : f32) outs(%e : " << y << ") -> " << y
+       << "\n"
+       << "  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : "
+          "tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : "
+       << x << ", " << w << ") outs(%f : " << y << ") -> " << y << "\n"
+       << "  return %r : " << y << "\n}\n"
+       << "{-#\n  dialect_resources: { builtin: { w: \"" << hex
+       << "\" } }\n#-}\n";
+    return s;
+  }
   os << "func.func @main(%x: tensor<" << l.m << "x" << l.k
      << "xf32>) -> tensor<" << l.m << "x" << l.n << "xf32> {\n"
      << "  %w = arith.constant dense_resource<w> : tensor<" << l.k << "x"
@@ -208,23 +231,39 @@ LogicalResult compile(MLIRContext &ctx, Layer &l, std::string &error) {
     return error = llvm::toString(engine.takeError()), failure();
 
   l.engine = std::move(*engine);
-  l.x = std::make_unique<Buffer>(l.m * l.k * 4);
-  l.y = std::make_unique<Buffer>(l.m * l.n * 4);
+  // The input and output, and their memref descriptors (allocated and
+  // aligned pointer, offset, sizes, strides).
+  SmallVector<int64_t> xShape = {l.m, l.k}, yShape = {l.m, l.n};
+  if (l.side > 0) {
+    xShape = {1, l.k / 9, l.side + 2, l.side + 2};
+    yShape = {1, l.n, l.side, l.side};
+  }
+  auto descriptor = [](void *data, ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> d = {reinterpret_cast<intptr_t>(data),
+                              reinterpret_cast<intptr_t>(data), 0};
+    d.append(shape.begin(), shape.end());
+    int64_t stride = 1;
+    SmallVector<int64_t> strides(shape.size());
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
+      strides[i] = stride;
+      stride *= shape[i];
+    }
+    d.append(strides.begin(), strides.end());
+    return d;
+  };
+  int64_t xElements = 1, yElements = 1;
+  for (int64_t d : xShape)
+    xElements *= d;
+  for (int64_t d : yShape)
+    yElements *= d;
+  l.x = std::make_unique<Buffer>(xElements * 4);
+  l.y = std::make_unique<Buffer>(yElements * 4);
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  for (int64_t i = 0; i < l.m * l.k; ++i)
+  for (int64_t i = 0; i < xElements; ++i)
     static_cast<float *>(l.x->ptr)[i] = uniform(rng);
-  auto descriptor = [](void *data, int64_t rows, int64_t cols) {
-    return SmallVector<int64_t>{reinterpret_cast<intptr_t>(data),
-                                reinterpret_cast<intptr_t>(data),
-                                0,
-                                rows,
-                                cols,
-                                cols,
-                                1};
-  };
-  l.dx = descriptor(l.x->ptr, l.m, l.k);
-  l.dy = descriptor(l.y->ptr, l.m, l.n);
+  l.dx = descriptor(l.x->ptr, xShape);
+  l.dy = descriptor(l.y->ptr, yShape);
   l.px = l.dx.data();
   l.py = l.dy.data();
   return success();
@@ -310,6 +349,11 @@ int main(int argc, char **argv) {
   Layer dense{128, 768, 768, 0.0, "dense"};
   Layer csrLow{128, 768, 768, 0.7, "csr"};
   Layer csr{128, 768, 768, 0.9, "csr"};
+  // csr reading a convolution's input in place: 3x3, 96 -> 96 channels,
+  // 28x28, at 70% (near where csr and dense break even). The input rows one
+  // m tile reads (96 channels x 6 rows) do not fit L1, as on the ResNet
+  // layers; with 64 channels they would.
+  Layer csrDirect{784, 864, 96, 0.7, "csr", 28};
   // pattern against csr on two m tiles: pattern runs its straight-line
   // code once per tile, and on one tile it measures as fast as csr, which
   // it is not on the many-tile layers it applies to (docs/targets.md).
@@ -318,8 +362,8 @@ int main(int argc, char **argv) {
   Layer narrowSmall{1, 1024, 256, 0.0, "dense"};
   Layer narrowBig{1, 4096, 4096, 0.0, "dense"};
   Layer bitmap{1, 4096, 4096, 0.9, "bitmap"};
-  Layer *layers[] = {&tiny,     &dense,       &csrLow,    &csr,   &pattern,
-                     &csrSmall, &narrowSmall, &narrowBig, &bitmap};
+  Layer *layers[] = {&tiny,    &dense,    &csrLow,      &csr,       &csrDirect,
+                     &pattern, &csrSmall, &narrowSmall, &narrowBig, &bitmap};
   auto failure = [&](const Layer &l, StringRef what) {
     return fail(llvm::formatv("{0} {1} {2}x{3}x{4}: {5}", what, l.impl, l.m,
                               l.k, l.n, error)
@@ -336,9 +380,10 @@ int main(int argc, char **argv) {
         return failure(*l, "running");
   if (verbose)
     for (Layer *l : layers)
-      llvm::errs() << llvm::formatv("  {0,-8} {1}x{2}x{3} s={4:f2}: {5:f4} "
-                                    "ms\n",
-                                    l->impl, l->m, l->k, l->n, l->sparsity,
+      llvm::errs() << llvm::formatv("  {0,-8} {1}x{2}x{3}{4} s={5:f2}: "
+                                    "{6:f4} ms\n",
+                                    l->impl, l->m, l->k, l->n,
+                                    l->side ? " (3x3 conv)" : "", l->sparsity,
                                     l->ms);
 
   const int64_t lanes = kX86Lanes;
@@ -376,6 +421,14 @@ int main(int argc, char **argv) {
   double fixed = ns(csr) - p.csrNsPerFma * fmas(csr);
   p.stageNsPerElement = atLeast(
       (fixed - layerNs - rowsTiles(csr) * p.csrNsPerRow) / staged(csr), 0.001);
+  // Direct reads: the layer's time per FMA (its rows of 28 are 2 vectors
+  // each), with the fixed costs in it, at the sparsity where the choice
+  // between csr and dense is made.
+  p.csrDirectNsPerFma =
+      atLeast((ns(csrDirect) - layerNs) /
+                  (static_cast<double>(csrDirect.nonZeros) * csrDirect.side *
+                   (ceilTo(csrDirect.side, lanes) / lanes)),
+              0.001);
   // pattern against csr on the same layer: the same fixed costs, so the
   // difference is the per-FMA one.
   p.patternNsPerFma = atLeast(

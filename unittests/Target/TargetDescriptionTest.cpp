@@ -157,6 +157,29 @@ TEST(TargetDescription, RejectsEachInvalidField) {
   EXPECT_EQ(error, "a target description is a JSON object");
 }
 
+TEST(TargetDescription, X86DirectCsrRateIsOptional) {
+  std::string error;
+  llvm::Expected<llvm::json::Value> preset =
+      llvm::json::parse(getTargetPresetJSON("x86-avx512"));
+  ASSERT_TRUE(static_cast<bool>(preset));
+  llvm::json::Object *csr = preset->getAsObject()->getObject("csr");
+  ASSERT_TRUE(csr);
+  (*csr)["ns_per_fma"] = 0.5;
+  (*csr)["direct_ns_per_fma"] = 0.75;
+  FailureOr<TargetDescription> t = parseTargetDescription(*preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_DOUBLE_EQ(t->x86.csrDirectNsPerFma, 0.75);
+  // Without it, the direct rate is csr's.
+  csr->erase("direct_ns_per_fma");
+  t = parseTargetDescription(*preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_DOUBLE_EQ(t->x86.csrDirectNsPerFma, 0.5);
+  (*csr)["direct_ns_per_fma"] = 0.0;
+  EXPECT_THAT(errorOf(std::move(*preset->getAsObject())),
+              HasSubstr("field 'csr.direct_ns_per_fma': 0 is not a positive "
+                        "number"));
+}
+
 TEST(TargetDescription, AttributeFormRoundTrips) {
   MLIRContext ctx;
   std::string error;

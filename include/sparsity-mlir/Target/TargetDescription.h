@@ -63,6 +63,10 @@ struct X86Params {
   /// row, activation tile).
   double csrNsPerFma = 0.3;
   double csrNsPerRow = 5.0;
+  /// csr and pattern on a convolution read in place (X86ActKind::Direct):
+  /// the csr rate per FMA there (unaligned row reads; optional in the JSON,
+  /// then csrNsPerFma).
+  double csrDirectNsPerFma = 0.3;
   /// pattern: ns per (non-zero, activation vector).
   double patternNsPerFma = 0.3;
   /// m < 16: ns per (weight row, 16 reduction elements, activation row) of
