@@ -613,6 +613,16 @@ def floors(results):
     def r1(p):
         return p["threads"]["1"]
 
+    def over(ok, measured, total, what):
+        """A floor on each of `total` shapes: (verdict, note). A subset of
+        them can fail it but not meet it (n/a)."""
+        if measured == total:
+            return ok, ""
+        if not measured:
+            return None, ""
+        return (False if ok is False else None,
+                f" (only {measured} of the {total} {what} measured)")
+
     # 1. dense >= 0.9x OpenBLAS, every shape.
     lines, ok, measured = [], True, 0
     for shape in dict.fromkeys(p["shape"] for p in pts):
@@ -632,10 +642,8 @@ def floors(results):
         ok = ok and x >= 0.9
         src = "s=0" if at0 else "median over sparsities"
         lines.append(f"{shape} {x:.2f}x ({d:.3f} vs {base:.3f} ms, {src})")
-    partial = (f" (only {measured} of the {len(SHAPES)} shapes measured)"
-               if measured < len(SHAPES) else "")
-    verdict(ok if measured and not (partial and ok) else None,
-            "ours dense >= 0.9x OpenBLAS on every shape" + partial + ": "
+    ok, partial = over(ok, measured, len(SHAPES), "shapes")
+    verdict(ok, "ours dense >= 0.9x OpenBLAS on every shape" + partial + ": "
             + "; ".join(lines))
 
     # 2./3. csr-or-planned at 90% >= 2.5x and at 95% >= 4x, BERT FC shapes.
@@ -661,13 +669,8 @@ def floors(results):
             ok = ok and x >= floor
             lines.append(f"{shape} {x:.2f}x ({best} {cands[best]:.3f} vs "
                          f"{base:.3f} ms)")
-        partial = (f" (only {measured} of the {len(BERT_SHAPES)} BERT FC "
-                   "shapes measured)" if 0 < measured < len(BERT_SHAPES)
-                   else "")
-        if partial and ok:
-            # A floor on each BERT shape is not met by a subset of them.
-            ok = None
-        verdict(ok if measured else None,
+        ok, partial = over(ok, measured, len(BERT_SHAPES), "BERT FC shapes")
+        verdict(ok,
                 f"at {float(level):.0%} csr or planned >= {floor}x OpenBLAS "
                 "on each BERT FC shape" + partial + ": "
                 + ("; ".join(lines) if any_pt else "no points measured"))
@@ -750,8 +753,8 @@ def floors(results):
         # median over the other choices says how good the model is.
         sparse = [e[0] for e in pred_err if e[5] != "dense"]
         sparse_text = (f"; over the {len(sparse)} point(s) whose choice is "
-                       f"not "
-                       f"dense: median {100 * statistics.median(sparse):.1f}%"
+                       f"not dense: median "
+                       f"{100 * statistics.median(sparse):.1f}%"
                        if sparse else "; every choice is dense")
         verdict(med <= 0.2,
                 f"median |predicted - measured| / measured speedup of the "
