@@ -60,7 +60,7 @@ implementation.
 
   /usr/bin/python3 bench/x86-layers.py [--work DIR] [--iters N] [--repeats R]
       [--threads 1,2] [--impls dense,csr,bitmap,pattern] [--shapes a,b]
-      [--sparsities 0,0.5,0.7,0.9,0.95,2:4] [--target x86-avx512]
+      [--sparsities 0,0.5,0.7,0.9,0.95,2:4] [--target x86-avx512 | --calibrate]
       [--blas-m1 sgemm|sgemv|best] [--skip-ours] [--plot OUT.png]
   /usr/bin/python3 bench/x86-layers.py --from-results DIR/results.json
       [--plot OUT.png]            (tabulate and plot saved results only)
@@ -447,7 +447,10 @@ def measure(args):
             "git": git, "cpu": cpu.group(1) if cpu else None,
             "cores": os.cpu_count(),
             "openblas_coretype": openblas_env().get("OPENBLAS_CORETYPE"),
-            "ort": ort_version, "target": args.target, "iters": args.iters,
+            "ort": ort_version, "target": args.target,
+            "calibrated": bool(getattr(args, "calibrate", False)),
+            "target_json": getattr(args, "target_json", None),
+            "iters": args.iters,
             "repeats": args.repeats, "blas_m1": args.blas_m1,
             "threads": args.threads, "impls": impls,
             "skip_ours": args.skip_ours,
@@ -495,7 +498,9 @@ def table(results):
     out.append(f"Machine: {meta['cpu']}, {meta['cores']} cores; OpenBLAS core "
                f"{meta['openblas_coretype'] or 'detected'}; ONNX Runtime "
                f"{meta['ort'] or '?'} (onnxruntime-node); target "
-               f"`{meta['target']}`; {meta['iters']} timed iterations"
+               f"`{meta['target']}`"
+               f"{' (measured by sparsity-calibrate in this run)' if meta.get('calibrated') else ''}"
+               f"; {meta['iters']} timed iterations"
                f"{', best of %d runs' % meta['repeats'] if meta.get('repeats', 1) > 1 else ''}; "
                f"git {meta['git']}, {meta['date']}.")
     out.append("")
@@ -883,6 +888,11 @@ def main():
     p.add_argument("--target", default="x86-avx512",
                    help="target of --sparsity-plan and --sparsity-lower: a "
                         "preset name or a JSON file (default x86-avx512)")
+    p.add_argument("--calibrate", action="store_true",
+                   help="first run sparsity-calibrate (about a minute) into "
+                        "WORK/target.json and use that as --target: the "
+                        "planner's rates of this machine; the description "
+                        "is kept in results.json")
     p.add_argument("--plot", metavar="OUT.png", help="write the plot here")
     args = p.parse_args()
     if args.from_results:
@@ -909,6 +919,23 @@ def main():
             args.target = os.path.abspath(args.target)
         args.work = os.path.abspath(args.work)
         os.makedirs(args.work, exist_ok=True)
+        args.target_json = None
+        if args.calibrate:
+            out = os.path.join(args.work, "target.json")
+            cmd = [os.path.join(args.bin, "sparsity-calibrate"), "-o", out]
+            log("calibrating: " + " ".join(shlex.quote(a) for a in cmd))
+            t0 = time.time()
+            r = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                sys.exit(f"x86-layers: sparsity-calibrate failed "
+                         f"(exit {r.returncode}): {r.stderr.strip()}")
+            log(f"  {time.time() - t0:.1f} s; wrote {out}")
+            args.target = out
+            with open(out) as f:
+                args.target_json = json.load(f)
+        elif args.target.endswith(".json"):
+            with open(args.target) as f:
+                args.target_json = json.load(f)
         results = measure(args)
         with open(os.path.join(args.work, "results.json"), "w") as f:
             json.dump(results, f, indent=1)

@@ -232,13 +232,21 @@ static bool parseX86(FieldReader &top, TargetDescription &target,
                [&](FieldReader &r) {
                  return r.readPositive("ns_per_fma", p.patternNsPerFma);
                }) ||
-      !section("narrow",
-               [&](FieldReader &r) {
-                 return r.readPositive("dense_ns_per_chunk",
-                                       p.narrowNsPerChunk) &&
-                        r.readPositive("bitmap_ns_per_chunk",
-                                       p.bitmapNsPerChunk);
-               }) ||
+      !section(
+          "narrow",
+          [&](FieldReader &r) {
+            std::string decode = "expandload";
+            if (!r.readPositive("dense_ns_per_chunk", p.narrowNsPerChunk) ||
+                !r.readPositive("bitmap_ns_per_chunk", p.bitmapNsPerChunk) ||
+                !r.readString("bitmap_decode", decode, false))
+              return false;
+            if (decode != "expandload" && decode != "permute")
+              return r.fail("bitmap_decode",
+                            "'" + decode +
+                                "' is not one of expandload, permute");
+            p.bitmapPermute = decode == "permute";
+            return true;
+          }) ||
       !section("memory", [&](FieldReader &r) {
         return r.readPositive("gb_per_s", p.memoryGBps) &&
                r.readPositive("stage_ns_per_element", p.stageNsPerElement);
@@ -420,8 +428,12 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
                      f64("ns_per_row", x.csrNsPerRow),
                      f64("direct_ns_per_fma", x.csrDirectNsPerFma)}),
         dict("pattern", {f64("ns_per_fma", x.patternNsPerFma)}),
-        dict("narrow", {f64("dense_ns_per_chunk", x.narrowNsPerChunk),
-                        f64("bitmap_ns_per_chunk", x.bitmapNsPerChunk)}),
+        dict("narrow",
+             {f64("dense_ns_per_chunk", x.narrowNsPerChunk),
+              f64("bitmap_ns_per_chunk", x.bitmapNsPerChunk),
+              b.getNamedAttr("bitmap_decode",
+                             b.getStringAttr(x.bitmapPermute ? "permute"
+                                                             : "expandload"))}),
         dict("memory", {f64("gb_per_s", x.memoryGBps),
                         f64("stage_ns_per_element", x.stageNsPerElement)}),
     });

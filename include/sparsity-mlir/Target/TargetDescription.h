@@ -73,6 +73,11 @@ struct X86Params {
   /// dense, and per (weight row, 16 reduction elements) of bitmap.
   double narrowNsPerChunk = 1.0;
   double bitmapNsPerChunk = 1.0;
+  /// How bitmap decompresses 16 weights: `vexpandps` from memory
+  /// (expandload), or an index vector from the mask (vpopcntd) and a
+  /// `vpermps` of 16 loaded values (permute), which is faster where
+  /// vexpandps is slow (AMD Zen 5). Optional in the JSON ("expandload").
+  bool bitmapPermute = false;
   /// Weight streaming bandwidth in GB/s (m < 16 layers are bound by it).
   double memoryGBps = 10.0;
   /// ns per element of a staging copy (im2col, transposes).

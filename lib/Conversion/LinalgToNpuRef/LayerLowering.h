@@ -72,7 +72,8 @@ AffineExpr linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,
 /// implementation) by a call of a generated kernel function named
 /// `kernelName` (unique in the module).
 LogicalResult lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
-                              const LayerLowering &plan, int64_t inlineLimit,
+                              const LayerLowering &plan,
+                              const X86Params &params, int64_t inlineLimit,
                               std::string &kernelName);
 
 } // namespace sparsity

@@ -284,8 +284,8 @@ struct SparsityLowerPass
         std::string kernel;
         rewriter.setInsertionPoint(op);
         if (failed(lowerLayerToX86(rewriter, cast<linalg::LinalgOp>(op),
-                                   plans.find(op)->second, inlineLimit,
-                                   kernel)))
+                                   plans.find(op)->second, target->x86,
+                                   inlineLimit, kernel)))
           return signalPassFailure();
       }
     } else {

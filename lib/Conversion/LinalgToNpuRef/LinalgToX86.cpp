@@ -30,6 +30,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -430,6 +431,7 @@ namespace {
 struct KernelContext {
   KernelBuilder &kb;
   const X86Layer &L;
+  const X86Params &params;
   const GemmGeometry &geo;
   X86Tiling tiling;
   int64_t nPerGroup;
@@ -942,6 +944,35 @@ void emitCsr(KernelContext &c, bool unrolled) {
     writeBackStage(c, staged, walk.mPad);
 }
 
+/// The module's function `vpermps`: lane l of the result is lane idx[l] of
+/// the values. An llvm.func around the intrinsic, because the buffer
+/// deallocation pass rejects an intrinsic (unknown memory effects) in a
+/// func.func but takes calls; LLVM inlines it.
+LLVM::LLVMFuncOp getPermuteFn(KernelBuilder &kb) {
+  constexpr StringLiteral name = "__sparsity_x86_permvar_ps";
+  if (auto fn = kb.module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return fn;
+  ImplicitLocOpBuilder &b = kb.b;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(kb.module.getBody());
+  auto i32x16 = VectorType::get({kLanes}, b.getI32Type());
+  auto fn = LLVM::LLVMFuncOp::create(
+      b, name, LLVM::LLVMFunctionType::get(kb.vecTy, {kb.vecTy, i32x16}),
+      LLVM::Linkage::Internal);
+  fn.setAlwaysInline(true);
+  Block *entry = fn.addEntryBlock(b);
+  b.setInsertionPointToStart(entry);
+  Value r = LLVM::CallIntrinsicOp::create(
+                b, kb.vecTy, b.getStringAttr("llvm.x86.avx512.permvar.sf.512"),
+                ValueRange{entry->getArgument(0), entry->getArgument(1)})
+                .getResult(0);
+  LLVM::ReturnOp::create(b, ValueRange{r});
+  return fn;
+}
+
+/// How far ahead (in values) the bitmap kernel prefetches its values.
+constexpr int64_t kBitmapPrefetch = 512;
+
 /// dense and bitmap for m < 16: per weight row, vectorised along k.
 void emitNarrow(KernelContext &c, bool bitmap) {
   KernelBuilder &kb = c.kb;
@@ -991,6 +1022,8 @@ void emitNarrow(KernelContext &c, bool bitmap) {
         masks[n * chunks + ch] = static_cast<int16_t>(bits);
       }
     }
+    // The prefetches below run up to kBitmapPrefetch values past the last.
+    vals.resize(vals.size() + kBitmapPrefetch, 0.0f);
     maskMem = kb.global<int16_t>("masks", b.getI16Type(), masks);
     offMem = kb.global<int32_t>("offsets", b.getI32Type(), offsets);
     wMem = kb.global<float>("vals", kb.f32, vals);
@@ -1006,6 +1039,15 @@ void emitNarrow(KernelContext &c, bool bitmap) {
   SmallVector<unsigned> outLoops(L.plan.nLoops);
   outLoops.append(L.plan.mLoops);
   auto maskTy = VectorType::get({kLanes}, b.getI1Type());
+  auto i32x16 = VectorType::get({kLanes}, b.getI32Type());
+  Value lowBits;
+  if (bitmap && c.params.bitmapPermute) {
+    SmallVector<int32_t> low;
+    for (int64_t l = 0; l < kLanes; ++l)
+      low.push_back(static_cast<int32_t>((1u << l) - 1));
+    lowBits = arith::ConstantOp::create(
+        b, DenseIntElementsAttr::get(i32x16, ArrayRef<int32_t>(low)));
+  }
   int64_t M = geo.m;
   // dense: RB weight rows per step (independent streams and FMA chains);
   // bitmap: one row, U chunks per step into U accumulators (rows side by
@@ -1052,9 +1094,34 @@ void emitNarrow(KernelContext &c, bool bitmap) {
                   b, maskTy,
                   vector::BroadcastOp::create(
                       b, VectorType::get({1}, b.getI16Type()), bits));
-              wv = vector::ExpandLoadOp::create(b, kb.vecTy, wMem,
-                                                ValueRange{p}, mask,
-                                                kb.zeroVec());
+              if (c.params.bitmapPermute) {
+                // Lane l takes value popcount(bits & (2^l - 1)) of the 16
+                // loaded from p (the global has padding past the last).
+                Value idx = math::CtPopOp::create(
+                    b, arith::AndIOp::create(
+                           b,
+                           vector::BroadcastOp::create(
+                               b, i32x16,
+                               arith::ExtUIOp::create(b, b.getI32Type(), bits)),
+                           lowBits));
+                Value raw = kb.load(wMem, p);
+                Value perm = LLVM::CallOp::create(b, getPermuteFn(kb),
+                                                  ValueRange{raw, idx})
+                                 .getResult();
+                wv = arith::SelectOp::create(b, mask, perm, kb.zeroVec());
+              } else {
+                wv = vector::ExpandLoadOp::create(
+                    b, kb.vecTy, wMem, ValueRange{p}, mask, kb.zeroVec());
+              }
+              // The values' addresses depend on the masks, which hardware
+              // prefetchers do not follow (on Zen 5 they run 3x slower
+              // without this, docs/targets.md); one prefetch per chunk
+              // keeps ahead of the at most 64 bytes it consumes.
+              memref::PrefetchOp::create(b, wMem,
+                                         ValueRange{kb.add(p, kBitmapPrefetch)},
+                                         /*isWrite=*/false,
+                                         /*localityHint=*/3,
+                                         /*isDataCache=*/true);
               Value count = math::CtPopOp::create(b, bits);
               nextP = kb.add(p, arith::IndexCastOp::create(
                                     b, b.getIndexType(),
@@ -1154,11 +1221,10 @@ static Value emitPad(KernelBuilder &kb, tensor::PadOp pad, Value src) {
 // The rewrite of one layer
 //===----------------------------------------------------------------------===//
 
-LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
-                                        linalg::LinalgOp op,
-                                        const LayerLowering &plan,
-                                        int64_t inlineLimit,
-                                        std::string &kernelName) {
+LogicalResult
+sparsity::lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
+                          const LayerLowering &plan, const X86Params &params,
+                          int64_t inlineLimit, std::string &kernelName) {
   MLIRContext *ctx = op->getContext();
   Location loc = op.getLoc();
   ModuleOp module = op->getParentOfType<ModuleOp>();
@@ -1223,6 +1289,7 @@ LogicalResult sparsity::lowerLayerToX86(RewriterBase &rewriter,
     KernelBuilder kb(b, module, kernelName, inlineLimit);
     KernelContext c{kb,
                     L,
+                    params,
                     plan.geometry,
                     X86Tiling(),
                     plan.geometry.n / plan.geometry.groups,
