@@ -328,8 +328,14 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
   } else {
     int64_t vectors = mPad / lanes;
     int64_t tiles = (vectors + tiling.sparseVecs - 1) / tiling.sparseVecs;
+    // The activation rows one m tile reads (the k of its group).
+    double tileBytes = static_cast<double>(geo.k) *
+                       std::min(vectors, tiling.sparseVecs) * lanes * 4;
+    bool uncached =
+        p.csrCacheBytes > 0 && tileBytes > static_cast<double>(p.csrCacheBytes);
     double perFma = impl == X86Impl::Pattern ? p.patternNsPerFma
                     : direct                 ? p.csrDirectNsPerFma
+                    : uncached               ? p.csrUncachedNsPerFma
                                              : p.csrNsPerFma;
     computeNs = static_cast<double>(nonZeros) * vectors * perFma +
                 static_cast<double>(geo.n) * tiles * p.csrNsPerRow;

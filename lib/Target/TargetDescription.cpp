@@ -219,13 +219,27 @@ static bool parseX86(FieldReader &top, TargetDescription &target,
       !section("csr",
                [&](FieldReader &r) {
                  p.csrDirectNsPerFma = 0;
+                 p.csrCacheBytes = 0;
+                 p.csrUncachedNsPerFma = 0;
                  if (!r.readPositive("ns_per_fma", p.csrNsPerFma) ||
                      !r.readPositive("ns_per_row", p.csrNsPerRow) ||
                      !r.readPositive("direct_ns_per_fma", p.csrDirectNsPerFma,
+                                     /*required=*/false) ||
+                     !r.readInt("cache_bytes", p.csrCacheBytes, 1, kMaxSize,
+                                /*required=*/false) ||
+                     !r.readPositive("uncached_ns_per_fma",
+                                     p.csrUncachedNsPerFma,
                                      /*required=*/false))
                    return false;
+                 if ((p.csrCacheBytes == 0) != (p.csrUncachedNsPerFma == 0))
+                   return r.fail(p.csrCacheBytes == 0 ? "cache_bytes"
+                                                      : "uncached_ns_per_fma",
+                                 "missing (cache_bytes and "
+                                 "uncached_ns_per_fma go together)");
                  if (p.csrDirectNsPerFma == 0)
                    p.csrDirectNsPerFma = p.csrNsPerFma;
+                 if (p.csrUncachedNsPerFma == 0)
+                   p.csrUncachedNsPerFma = p.csrNsPerFma;
                  return true;
                }) ||
       !section("pattern",
@@ -418,15 +432,20 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
     auto dict = [&](llvm::StringRef name, ArrayRef<NamedAttribute> fields) {
       return b.getNamedAttr(name, b.getDictionaryAttr(fields));
     };
+    SmallVector<NamedAttribute> csrFields = {
+        f64("ns_per_fma", x.csrNsPerFma), f64("ns_per_row", x.csrNsPerRow),
+        f64("direct_ns_per_fma", x.csrDirectNsPerFma)};
+    if (x.csrCacheBytes > 0) {
+      csrFields.push_back(i64("cache_bytes", x.csrCacheBytes));
+      csrFields.push_back(f64("uncached_ns_per_fma", x.csrUncachedNsPerFma));
+    }
     return b.getDictionaryAttr({
         b.getNamedAttr("name", b.getStringAttr(target.name)),
         b.getNamedAttr("kind", b.getStringAttr(target.kind)),
         i64("pattern_max_fmas", x.patternMaxFmas),
         f64("layer_us", x.layerUs),
         dict("dense", {f64("gflops", x.denseGflops)}),
-        dict("csr", {f64("ns_per_fma", x.csrNsPerFma),
-                     f64("ns_per_row", x.csrNsPerRow),
-                     f64("direct_ns_per_fma", x.csrDirectNsPerFma)}),
+        dict("csr", csrFields),
         dict("pattern", {f64("ns_per_fma", x.patternNsPerFma)}),
         dict("narrow",
              {f64("dense_ns_per_chunk", x.narrowNsPerChunk),

@@ -357,6 +357,9 @@ int main(int argc, char **argv) {
   Layer dense{128, 768, 768, 0.0, "dense"};
   Layer csrLow{128, 768, 768, 0.7, "csr"};
   Layer csr{128, 768, 768, 0.9, "csr"};
+  // csr whose activation tile (k = 3072 rows of 128 columns, 1.5 MiB) is
+  // larger than a 1 MiB L2, where 768 rows (384 KiB) fit: the uncached rate.
+  Layer csrBigK{128, 3072, 768, 0.7, "csr"};
   // csr reading a convolution's input in place: 3x3, 96 -> 96 channels,
   // 28x28, at 70% (near where csr and dense break even). The input rows one
   // m tile reads (96 channels x 6 rows) do not fit L1, as on the ResNet
@@ -373,9 +376,9 @@ int main(int argc, char **argv) {
   Layer bitmap{1, 4096, 4096, 0.9, "bitmap"};
   Layer bitmapPermute{1, 4096, 4096, 0.9, "bitmap"};
   bitmapPermute.permute = true;
-  Layer *layers[] = {&tiny,      &dense,   &csrLow,       &csr,
-                     &csrDirect, &pattern, &csrSmall,     &narrowSmall,
-                     &narrowBig, &bitmap,  &bitmapPermute};
+  Layer *layers[] = {&tiny,        &dense,     &csrLow,  &csr,
+                     &csrBigK,     &csrDirect, &pattern, &csrSmall,
+                     &narrowSmall, &narrowBig, &bitmap,  &bitmapPermute};
   auto failure = [&](const Layer &l, StringRef what) {
     return fail(llvm::formatv("{0} {1} {2}x{3}x{4}: {5}", what, l.impl, l.m,
                               l.k, l.n, error)
@@ -436,6 +439,19 @@ int main(int argc, char **argv) {
   double fixed = ns(csr) - p.csrNsPerFma * fmas(csr);
   p.stageNsPerElement = atLeast(
       (fixed - layerNs - rowsTiles(csr) * p.csrNsPerRow) / staged(csr), 0.001);
+  // The uncached csr rate: the big-k layer's time less its fixed costs,
+  // per FMA, for tiles above 1 MiB (between the two tiles measured: the
+  // boundary itself is not measured). Only when it is at least 5% above
+  // the cached rate; else one rate.
+  double bigFixed = layerNs + rowsTiles(csrBigK) * p.csrNsPerRow +
+                    staged(csrBigK) * p.stageNsPerElement;
+  double uncached = (ns(csrBigK) - bigFixed) / fmas(csrBigK);
+  p.csrCacheBytes = 0;
+  p.csrUncachedNsPerFma = p.csrNsPerFma;
+  if (uncached > 1.05 * p.csrNsPerFma) {
+    p.csrCacheBytes = int64_t(1) << 20;
+    p.csrUncachedNsPerFma = uncached;
+  }
   // Direct reads: the layer's time per FMA (its rows of 28 are 2 vectors
   // each), with the fixed costs in it, at the sparsity where the choice
   // between csr and dense is made.

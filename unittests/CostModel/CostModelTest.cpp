@@ -344,6 +344,35 @@ TEST(PredictX86, DirectReadsSkipTheIm2colAndPadEachOutputRow) {
                    dc->cycles - dc->computeCycles);
 }
 
+TEST(PredictX86, CsrTakesTheUncachedRateAboveTheCacheSize) {
+  // FC layers of 128 rows: one tile of 8 vectors reads k x 128 floats.
+  auto fc = [](int64_t k) {
+    GemmGeometry g;
+    g.m = 128;
+    g.k = k;
+    g.n = 768;
+    g.activationElements = 128 * k;
+    return g;
+  };
+  X86ActLayout layout;
+  layout.kind = X86ActKind::FullyConnected;
+  X86Params p;
+  p.csrCacheBytes = 1 << 20;
+  p.csrUncachedNsPerFma = 3 * p.csrNsPerFma;
+  auto perFma = [&](int64_t k) {
+    std::optional<CandidateCost> c =
+        predictX86(fc(k), X86Impl::Csr, 1000, layout, p);
+    EXPECT_TRUE(c);
+    return c ? (c->computeCycles - 768.0 * p.csrNsPerRow) / (1000.0 * 8) : 0.0;
+  };
+  // 2048 x 128 x 4 bytes = 1 MiB: still the cached rate; 2049 is over it.
+  EXPECT_DOUBLE_EQ(perFma(2048), p.csrNsPerFma);
+  EXPECT_DOUBLE_EQ(perFma(2049), p.csrUncachedNsPerFma);
+  // Without a cache size, one rate.
+  p.csrCacheBytes = 0;
+  EXPECT_DOUBLE_EQ(perFma(3072), p.csrNsPerFma);
+}
+
 TEST(X86Tiling, DirectTilesHoldWholeOutputRows) {
   GemmGeometry g;
   g.m = 784; // 49 vectors staged: 7 tiles of 7, 3 weight rows.

@@ -37,6 +37,18 @@ llvm::json::Object validDescription() {
   };
 }
 
+/// The x86-avx512 preset as a JSON value.
+llvm::json::Value x86Preset() {
+  llvm::Expected<llvm::json::Value> preset =
+      llvm::json::parse(getTargetPresetJSON("x86-avx512"));
+  EXPECT_TRUE(static_cast<bool>(preset));
+  if (!preset) {
+    llvm::consumeError(preset.takeError());
+    return llvm::json::Object{};
+  }
+  return std::move(*preset);
+}
+
 std::string errorOf(llvm::json::Object object) {
   std::string error;
   EXPECT_TRUE(failed(
@@ -159,25 +171,80 @@ TEST(TargetDescription, RejectsEachInvalidField) {
 
 TEST(TargetDescription, X86DirectCsrRateIsOptional) {
   std::string error;
-  llvm::Expected<llvm::json::Value> preset =
-      llvm::json::parse(getTargetPresetJSON("x86-avx512"));
-  ASSERT_TRUE(static_cast<bool>(preset));
-  llvm::json::Object *csr = preset->getAsObject()->getObject("csr");
+  llvm::json::Value preset = x86Preset();
+  llvm::json::Object *csr = preset.getAsObject()->getObject("csr");
   ASSERT_TRUE(csr);
   (*csr)["ns_per_fma"] = 0.5;
   (*csr)["direct_ns_per_fma"] = 0.75;
-  FailureOr<TargetDescription> t = parseTargetDescription(*preset, error);
+  FailureOr<TargetDescription> t = parseTargetDescription(preset, error);
   ASSERT_TRUE(succeeded(t)) << error;
   EXPECT_DOUBLE_EQ(t->x86.csrDirectNsPerFma, 0.75);
   // Without it, the direct rate is csr's.
   csr->erase("direct_ns_per_fma");
-  t = parseTargetDescription(*preset, error);
+  t = parseTargetDescription(preset, error);
   ASSERT_TRUE(succeeded(t)) << error;
   EXPECT_DOUBLE_EQ(t->x86.csrDirectNsPerFma, 0.5);
   (*csr)["direct_ns_per_fma"] = 0.0;
-  EXPECT_THAT(errorOf(std::move(*preset->getAsObject())),
+  EXPECT_THAT(errorOf(std::move(*preset.getAsObject())),
               HasSubstr("field 'csr.direct_ns_per_fma': 0 is not a positive "
                         "number"));
+}
+
+TEST(TargetDescription, X86UncachedCsrRateIsOptionalAndPaired) {
+  MLIRContext ctx;
+  std::string error;
+  llvm::json::Value preset = x86Preset();
+  llvm::json::Object *csr = preset.getAsObject()->getObject("csr");
+  ASSERT_TRUE(csr);
+  FailureOr<TargetDescription> t = parseTargetDescription(preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_EQ(t->x86.csrCacheBytes, 0);
+  EXPECT_DOUBLE_EQ(t->x86.csrUncachedNsPerFma, t->x86.csrNsPerFma);
+  (*csr)["cache_bytes"] = 1048576;
+  (*csr)["uncached_ns_per_fma"] = 0.9;
+  t = parseTargetDescription(preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_EQ(t->x86.csrCacheBytes, 1048576);
+  EXPECT_DOUBLE_EQ(t->x86.csrUncachedNsPerFma, 0.9);
+  FailureOr<TargetDescription> back =
+      parseTargetDescription(toDictionaryAttr(*t, &ctx), error);
+  ASSERT_TRUE(succeeded(back)) << error;
+  EXPECT_EQ(back->x86.csrCacheBytes, 1048576);
+  EXPECT_DOUBLE_EQ(back->x86.csrUncachedNsPerFma, 0.9);
+  llvm::json::Value onlyRate = preset;
+  onlyRate.getAsObject()->getObject("csr")->erase("cache_bytes");
+  EXPECT_THAT(errorOf(std::move(*onlyRate.getAsObject())),
+              HasSubstr("field 'csr.cache_bytes': missing (cache_bytes and "
+                        "uncached_ns_per_fma go together)"));
+  csr->erase("uncached_ns_per_fma");
+  EXPECT_THAT(errorOf(std::move(*preset.getAsObject())),
+              HasSubstr("field 'csr.uncached_ns_per_fma': missing"));
+}
+
+TEST(TargetDescription, X86BitmapDecodeIsOptional) {
+  MLIRContext ctx;
+  std::string error;
+  llvm::json::Value preset = x86Preset();
+  llvm::json::Object *narrow = preset.getAsObject()->getObject("narrow");
+  ASSERT_TRUE(narrow);
+  // Without it, vexpandps.
+  narrow->erase("bitmap_decode");
+  FailureOr<TargetDescription> t = parseTargetDescription(preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_FALSE(t->x86.bitmapPermute);
+  (*narrow)["bitmap_decode"] = "permute";
+  t = parseTargetDescription(preset, error);
+  ASSERT_TRUE(succeeded(t)) << error;
+  EXPECT_TRUE(t->x86.bitmapPermute);
+  // The attribute form keeps it.
+  FailureOr<TargetDescription> back =
+      parseTargetDescription(toDictionaryAttr(*t, &ctx), error);
+  ASSERT_TRUE(succeeded(back)) << error;
+  EXPECT_TRUE(back->x86.bitmapPermute);
+  (*narrow)["bitmap_decode"] = "vpermps";
+  EXPECT_THAT(errorOf(std::move(*preset.getAsObject())),
+              HasSubstr("field 'narrow.bitmap_decode': 'vpermps' is not one "
+                        "of expandload, permute"));
 }
 
 TEST(TargetDescription, AttributeFormRoundTrips) {

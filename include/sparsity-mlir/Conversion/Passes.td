@@ -62,8 +62,9 @@ def SparsityLowerPass : Pass<"sparsity-lower", "ModuleOp"> {
     tiles), `csr` (row-CSR, vectorised along the activation rows),
     `pattern` (the csr loop unrolled with every non-zero an immediate, up to
     the target's `pattern_max_fmas` code-size guard) and `bitmap` (16-bit
-    masks and `vector.expandload`, for layers with fewer than 16 activation
-    rows); one that does not apply to a layer is replaced by `dense` with a
+    masks, decoded by `vector.expandload` or, with the target's
+    `narrow.bitmap_decode` "permute", by vpermps, for layers with fewer
+    than 16 activation rows); one that does not apply to a layer is replaced by `dense` with a
     remark. The generated outer loop is an `scf.parallel`, which
     `sparsity-cpu-pipeline{threads=N}` runs on N threads. The same layers as
     for npu-ref are supported. Example: `sparsity-opt

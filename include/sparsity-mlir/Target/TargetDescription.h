@@ -67,6 +67,11 @@ struct X86Params {
   /// the csr rate per FMA there (unaligned row reads; optional in the JSON,
   /// then csrNsPerFma).
   double csrDirectNsPerFma = 0.3;
+  /// csr (not Direct): the rate per FMA when the activation rows one m tile
+  /// reads (k x tile width x 4 bytes) exceed csrCacheBytes, e.g. no longer
+  /// fit the L2 cache. Optional in the JSON, both or neither; 0: one rate.
+  int64_t csrCacheBytes = 0;
+  double csrUncachedNsPerFma = 0.3;
   /// pattern: ns per (non-zero, activation vector).
   double patternNsPerFma = 0.3;
   /// m < 16: ns per (weight row, 16 reduction elements, activation row) of

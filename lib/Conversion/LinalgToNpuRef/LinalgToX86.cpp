@@ -3,8 +3,9 @@
 // Part of sparsity-mlir. The x86-avx512 side of `--sparsity-lower`: every
 // weight layer planned for an x86-avx512 target becomes a call of a
 // generated private function on memrefs, written with the upstream scf,
-// vector and arith dialects, whose constant weights are packed at compile
-// time into memref globals. docs/x86-avx512.md describes the forms:
+// vector and arith dialects (and one LLVM intrinsic), whose constant weights
+// are packed at compile time into memref globals. docs/x86-avx512.md describes
+// the forms:
 //
 //   dense   register-blocked FMA tiles (R rows broadcast x V vectors of 16
 //           lanes), the weight packed into the layout the tile reads;
@@ -15,7 +16,8 @@
 //   bitmap  for layers with fewer than 16 activation rows (m < 16, e.g.
 //           batch-1 FC): per weight row, a 16-bit mask per 16 reduction
 //           elements and the packed non-zeros, decompressed with
-//           `vector.expandload` (vpexpandps).
+//           `vector.expandload` (vexpandps) or, where the target says so,
+//           an index vector from the mask and vpermps (an LLVM intrinsic).
 //
 //===----------------------------------------------------------------------===//
 

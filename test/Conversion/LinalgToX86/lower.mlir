@@ -52,9 +52,11 @@
 
 // bitmap, m = 1: a 16-bit mask per 16 weights of a row, the packed values
 // decompressed by expand-loads; the value pointer advances by the mask's
-// population count.
+// population count. The values are prefetched 512 ahead (hardware
+// prefetchers do not follow the mask-driven stream).
 // BITMAP-DAG: memref.global "private" constant @__sparsity_x86_fc_b1_masks : memref<40xi16>
 // BITMAP-LABEL: func.func private @__sparsity_x86_fc_b1(
+// BITMAP: memref.prefetch %{{.*}}, read, locality<3>, data
 // BITMAP: vector.expandload
 // BITMAP: math.ctpop
 // BITMAP: vector.reduction <add>

@@ -18,6 +18,19 @@
 // RUN:   done; \
 // RUN: done | FileCheck %s
 // RUN: FileCheck %s --check-prefix=IR < %t.csr.mlir
+//
+// bitmap decoded with vpermps instead of vexpandps (narrow.bitmap_decode),
+// on 1 and 2 threads.
+// RUN: sed 's/"bitmap_decode": "expandload"/"bitmap_decode": "permute"/' %S/../../../targets/x86-avx512.json > %t.permute.json
+// RUN: sparsity-opt %s "--sparsity-plan=target=%t.permute.json force=bitmap" --sparsity-lower=target=%t.permute.json -o %t.permute.mlir 2>/dev/null
+// RUN: FileCheck %s --check-prefix=PERMUTE-IR < %t.permute.mlir
+// RUN: for t in 1 2; do for f in fc_b1 fc_b3; do \
+// RUN:   sparsity-run %t.permute.mlir --entry $f --compare %s --seed 3 --num-threads $t || exit 1; \
+// RUN: done; done | FileCheck %s --check-prefix=PERMUTE
+// PERMUTE-COUNT-4: out0 ({{.*}}) vs '{{.*}}layers.mlir' @fc_b{{[13]}}: match
+// PERMUTE-NOT: MISMATCH
+// PERMUTE-IR: llvm.call @__sparsity_x86_permvar_ps
+// RUN: not grep vector.expandload %t.permute.mlir
 
 // Four implementations, nine functions, one match line each.
 // CHECK-COUNT-36: out0 ({{.*}}) vs '{{.*}}layers.mlir' @{{.*}}: match
