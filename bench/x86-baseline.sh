@@ -37,6 +37,11 @@ fi
 # kernels unless the caller chose a core.
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx512f /proc/cpuinfo; then
   export OPENBLAS_CORETYPE=SkylakeX
+elif grep -qw avx512f /proc/cpuinfo; then
+  case "${OPENBLAS_CORETYPE,,}" in
+    skylakex|cooperlake|sapphirerapids) ;;
+    *) echo "x86-baseline: warning: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE is set: OpenBLAS runs without its AVX-512 kernels on this AVX-512 CPU" >&2 ;;
+  esac
 fi
 if [ $# -gt 0 ]; then
   exec "$work/x86-baseline" "$@"

@@ -22,7 +22,8 @@ then for every thread count T:
   OpenBLAS  cblas_sgemm of the layer's dense GEMM, from bench/x86-baseline.cpp
             (--gemm mode, built with bench/x86-baseline.sh into WORK/openblas;
             OPENBLAS_CORETYPE=SkylakeX when the CPU has avx512f and the
-            variable is unset). A Conv is timed as its im2col GEMM, M = F,
+            variable is unset; a warning when it is set to a core without
+            AVX-512 kernels on such a CPU). A Conv is timed as its im2col GEMM, M = F,
             N = Ho*Wo, K = C*kh*kw, which leaves out the im2col itself (an
             advantage for OpenBLAS). Timed again in every row, next to the
             runs it is compared with. For M = 1 cblas_sgemv is timed too
@@ -329,8 +330,23 @@ def lower(args, d, impl, report=None):
     return out, None
 
 
+def warn_slow_openblas_core():
+    """A preset OPENBLAS_CORETYPE without AVX-512 kernels on an AVX-512 CPU
+    handicaps the baseline (on the Zen 5 of 2026-12-02 the environment set
+    Haswell: 94 against 181 GFLOP/s with SkylakeX on 128x768x768)."""
+    core = os.environ.get("OPENBLAS_CORETYPE")
+    with open("/proc/cpuinfo") as f:
+        avx512 = re.search(r"\bavx512f\b", f.read()) is not None
+    if core and avx512 and core.lower() not in ("skylakex", "cooperlake",
+                                                "sapphirerapids"):
+        log(f"x86-layers: warning: OPENBLAS_CORETYPE={core} is set: OpenBLAS "
+            f"runs without its AVX-512 kernels on this AVX-512 CPU (run with "
+            f"OPENBLAS_CORETYPE=SkylakeX for the fair baseline)")
+
+
 def measure(args):
     impls = [i for i in args.impls if i != "planned"] + ["planned"]
+    warn_slow_openblas_core()
     baseline = build_baseline(args.work)
     probe = ForeignCpu()
     ort_version = None
