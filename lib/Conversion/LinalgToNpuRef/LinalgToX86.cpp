@@ -1117,7 +1117,7 @@ void emitNarrow(KernelContext &c, bool bitmap) {
               }
               // The values' addresses depend on the masks, which hardware
               // prefetchers do not follow (on Zen 5 they run 3x slower
-              // without this, docs/targets.md); one prefetch per chunk
+              // without this, docs/x86-avx512.md); one prefetch per chunk
               // keeps ahead of the at most 64 bytes it consumes.
               memref::PrefetchOp::create(b, wMem,
                                          ValueRange{kb.add(p, kBitmapPrefetch)},
