@@ -9,6 +9,8 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   # Compilers (clang-22; gcc-12 for --gcc), linker, sanitizer runtimes.
   clang-22 lld-22 libclang-rt-22-dev g++
+  # The format check of scripts/test.sh (.clang-format, BasedOnStyle: LLVM).
+  clang-format-22
   # Build tools and unit-test framework.
   cmake ninja-build libgtest-dev libgmock-dev python3
   # ONNX importer: libonnx, protobuf and protoc; ONNX backend test data.
