@@ -107,9 +107,9 @@ template <typename Fn> double medianSeconds(Fn fn) {
   while (times.size() < 5 || (total < 0.3 && times.size() < 1000)) {
     auto t0 = std::chrono::steady_clock::now();
     fn();
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             t0)
-                   .count();
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     times.push_back(s);
     total += s;
   }
@@ -135,8 +135,8 @@ int gemmMode(int argc, char **argv) {
     return usage();
   for (i = 5; i < argc; i += 2) {
     std::string opt = argv[i];
-    long *dst = opt == "--threads" ? &threads
-                : opt == "--iters" ? &iters
+    long *dst = opt == "--threads"  ? &threads
+                : opt == "--iters"  ? &iters
                 : opt == "--warmup" ? &warmup
                                     : nullptr;
     if (!dst || i + 1 >= argc || !number(argv[i + 1], *dst))
@@ -181,8 +181,8 @@ int gemmMode(int argc, char **argv) {
   // the GEMV (y[N] = x[K] B[K][N]) that a BLAS user would call.
   if (m == 1) {
     auto gemv = [&] {
-      cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, b.data(), n,
-                  a.data(), 1, 0.0f, c.data(), 1);
+      cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, b.data(), n, a.data(),
+                  1, 0.0f, c.data(), 1);
     };
     for (long w = 0; w < warmup; ++w)
       gemv();
@@ -241,14 +241,13 @@ int main(int argc, char **argv) {
     for (int threads : {1, 2}) {
       openblas_set_num_threads(threads);
       auto gemm = [&](const float *weights, float *out) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, sh.n, sh.m,
-                    sh.k, 1.0f, weights, sh.k, x.data(), sh.m, 0.0f, out,
-                    sh.m);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, sh.n, sh.m, sh.k,
+                    1.0f, weights, sh.k, x.data(), sh.m, 0.0f, out, sh.m);
       };
       double dense = medianSeconds([&] { gemm(w.data(), y.data()); });
       double gflops = 2.0 * sh.m * sh.k * sh.n / dense / 1e9;
-      std::printf("| %s (%d x %d -> %d) | %d | %.3f ms | %.0f |", sh.name,
-                  sh.m, sh.k, sh.n, threads, 1e3 * dense, gflops);
+      std::printf("| %s (%d x %d -> %d) | %d | %.3f ms | %.0f |", sh.name, sh.m,
+                  sh.k, sh.n, threads, 1e3 * dense, gflops);
       for (size_t i = 0; i < pruned.size(); ++i) {
         double t = medianSeconds(
             [&] { csr(pruned[i], x.data(), y.data(), sh.m, sh.n, threads); });

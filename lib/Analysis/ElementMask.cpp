@@ -253,9 +253,8 @@ static FailureOr<RawElements> getRawElements(ElementsAttr values,
   }
   size_t expected = raw.splat ? raw.byteWidth : numElements * raw.byteWidth;
   if (raw.bytes.size() < expected) {
-    llvm::raw_string_ostream(whyNot)
-        << "payload holds " << raw.bytes.size() << " bytes, expected "
-        << expected;
+    llvm::raw_string_ostream(whyNot) << "payload holds " << raw.bytes.size()
+                                     << " bytes, expected " << expected;
     return failure();
   }
   return raw;
@@ -318,8 +317,8 @@ sparsity::readConstantValues(ElementsAttr values, std::string &whyNot) {
   int64_t numElements = values.getNumElements();
   std::vector<double> result(numElements);
   for (int64_t i = 0; i < numElements; ++i)
-    result[i] = readElementAsDouble(
-        raw->bytes.data() + (raw->splat ? 0 : i * raw->byteWidth), elementType,
-        raw->byteWidth);
+    result[i] = readElementAsDouble(raw->bytes.data() +
+                                        (raw->splat ? 0 : i * raw->byteWidth),
+                                    elementType, raw->byteWidth);
   return result;
 }

@@ -970,8 +970,8 @@ void FunctionAnalyzer::forwardPad(tensor::PadOp op) {
       if (!interior)
         zero[d][c] = padZero;
       else
-        zero[d][c] = sourceZero && (*sourceZero)[d].test(s) &&
-                     (padZero || !otherPadded);
+        zero[d][c] =
+            sourceZero && (*sourceZero)[d].test(s) && (padZero || !otherPadded);
     }
   }
   setZero(op.getResult(), std::move(zero));
@@ -1120,9 +1120,8 @@ void FunctionAnalyzer::backwardElementwise(linalg::LinalgOp op) {
     Slices slices = getEmptySlices(*shape);
     for (auto [d, expr] : llvm::enumerate(map.getResults())) {
       auto dimExpr = dyn_cast<AffineDimExpr>(expr);
-      if (!dimExpr ||
-          op.getIteratorTypesArray()[dimExpr.getPosition()] !=
-              utils::IteratorType::parallel)
+      if (!dimExpr || op.getIteratorTypesArray()[dimExpr.getPosition()] !=
+                          utils::IteratorType::parallel)
         continue;
       // Ignored where every result slice it maps to is dead.
       llvm::BitVector bits((*shape)[d], true);

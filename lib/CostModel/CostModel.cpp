@@ -152,13 +152,12 @@ WeightGroupStats sparsity::computeGroupStats(
   return stats;
 }
 
-WeightGroupStats sparsity::computeGroupStats(llvm::ArrayRef<float> w,
-                                             int64_t n, int64_t k,
+WeightGroupStats sparsity::computeGroupStats(llvm::ArrayRef<float> w, int64_t n,
+                                             int64_t k,
                                              const NpuRefParams &params) {
   assert(static_cast<int64_t>(w.size()) == n * k && "matrix size mismatch");
-  return computeGroupStats(n, k, params, [&](int64_t r, int64_t c) {
-    return w[r * k + c] != 0.0f;
-  });
+  return computeGroupStats(
+      n, k, params, [&](int64_t r, int64_t c) { return w[r * k + c] != 0.0f; });
 }
 
 //===----------------------------------------------------------------------===//
@@ -193,15 +192,15 @@ double sparsity::expectedTileWork(int64_t population, int64_t draws,
     std::fill(pmf.begin(), pmf.end(), 0.0);
     // Start at the mode, where the probability cannot underflow, and walk
     // both ways with the ratio of neighbouring terms.
-    int64_t mode = std::clamp<int64_t>(
-        (draws + 1) * (t + 1) / (population + 2), lo, hi);
+    int64_t mode =
+        std::clamp<int64_t>((draws + 1) * (t + 1) / (population + 2), lo, hi);
     pmf[mode] =
         std::exp(logChoose(t, mode) + logChoose(population - t, draws - mode) -
                  logChoose(population, draws));
     for (int64_t x = mode; x < hi; ++x)
-      pmf[x + 1] = pmf[x] * static_cast<double>((t - x) * (draws - x)) /
-                   static_cast<double>((x + 1) *
-                                       (population - t - draws + x + 1));
+      pmf[x + 1] =
+          pmf[x] * static_cast<double>((t - x) * (draws - x)) /
+          static_cast<double>((x + 1) * (population - t - draws + x + 1));
     for (int64_t x = mode; x > lo; --x)
       pmf[x - 1] = pmf[x] *
                    static_cast<double>(x * (population - t - draws + x)) /
@@ -312,15 +311,15 @@ sparsity::predictX86(const GemmGeometry &geo, X86Impl impl, int64_t nonZeros,
       computeNs = rowChunks * geo.m * p.narrowNsPerChunk;
     } else {
       bytes = rowChunks * 2 + static_cast<double>(nonZeros) * 4;
-      computeNs = rowChunks * (p.bitmapNsPerChunk +
-                               (geo.m - 1) * p.narrowNsPerChunk);
+      computeNs =
+          rowChunks * (p.bitmapNsPerChunk + (geo.m - 1) * p.narrowNsPerChunk);
     }
     memoryNs = bytes / p.memoryGBps;
     ns = std::max(computeNs, memoryNs);
   } else if (impl == X86Impl::Dense) {
-    int64_t nPad = fcLayout ? ceilTo(geo.n, lanes)
-                            : geo.groups * ceilTo(geo.n / geo.groups,
-                                                  tiling.denseRows);
+    int64_t nPad =
+        fcLayout ? ceilTo(geo.n, lanes)
+                 : geo.groups * ceilTo(geo.n / geo.groups, tiling.denseRows);
     computeNs = 2.0 * mPad * nPad * geo.k / p.denseGflops;
     if (!fcLayout && !xIsMatrix)
       stage = static_cast<double>(geo.groups * geo.k * mPad);
@@ -382,8 +381,8 @@ sparsity::predictLayer(const TargetDescription &target, const LayerInfo &layer,
   FailureOr<std::vector<float>> w = readLayerWeightMatrix(layer, *gemm, whyNot);
   if (failed(w))
     return failure();
-  WeightGroupStats stats = computeGroupStats(*w, gemm->geometry.n,
-                                             gemm->geometry.k, target.npuRef);
+  WeightGroupStats stats =
+      computeGroupStats(*w, gemm->geometry.n, gemm->geometry.k, target.npuRef);
   return predictCandidates(target, gemm->geometry, stats,
                            target.kind == "x86-avx512"
                                ? getX86ActLayout(layer, *gemm)

@@ -52,27 +52,27 @@ NpuRefPacked sparsity::packZeroSkip(llvm::ArrayRef<float> w, int64_t n,
   assert(static_cast<int64_t>(w.size()) == n * k && "matrix size mismatch");
   NpuRefPacked packed;
   const int64_t g = params.group;
-  forEachTile(n, k, params, [&](int64_t n0, int64_t lanes, int64_t k0,
-                                int64_t kt) {
-    int64_t laneBytes = getLaneBitmapBytes(kt, params);
-    int64_t numGroups = ceilDiv(kt, g);
-    for (int64_t l = 0; l < lanes; ++l) {
-      const float *row = w.data() + (n0 + l) * k + k0;
-      size_t base = packed.bitmap.size();
-      packed.bitmap.resize(base + laneBytes, 0);
-      for (int64_t j = 0; j < numGroups; ++j) {
-        int64_t len = std::min(g, kt - j * g);
-        bool kept = false;
-        for (int64_t e = 0; e < len && !kept; ++e)
-          kept = row[j * g + e] != 0.0f;
-        if (!kept)
-          continue;
-        packed.bitmap[base + j / 8] |= static_cast<uint8_t>(1u << (j % 8));
-        for (int64_t e = 0; e < g; ++e)
-          packed.values.push_back(e < len ? row[j * g + e] : 0.0f);
-      }
-    }
-  });
+  forEachTile(
+      n, k, params, [&](int64_t n0, int64_t lanes, int64_t k0, int64_t kt) {
+        int64_t laneBytes = getLaneBitmapBytes(kt, params);
+        int64_t numGroups = ceilDiv(kt, g);
+        for (int64_t l = 0; l < lanes; ++l) {
+          const float *row = w.data() + (n0 + l) * k + k0;
+          size_t base = packed.bitmap.size();
+          packed.bitmap.resize(base + laneBytes, 0);
+          for (int64_t j = 0; j < numGroups; ++j) {
+            int64_t len = std::min(g, kt - j * g);
+            bool kept = false;
+            for (int64_t e = 0; e < len && !kept; ++e)
+              kept = row[j * g + e] != 0.0f;
+            if (!kept)
+              continue;
+            packed.bitmap[base + j / 8] |= static_cast<uint8_t>(1u << (j % 8));
+            for (int64_t e = 0; e < g; ++e)
+              packed.values.push_back(e < len ? row[j * g + e] : 0.0f);
+          }
+        }
+      });
   return packed;
 }
 
@@ -82,32 +82,33 @@ void sparsity::forEachKeptGroup(
     llvm::function_ref<void(int64_t, int64_t, int64_t, const float *)> fn) {
   const int64_t g = params.group;
   size_t byte = 0, value = 0;
-  forEachTile(n, k, params, [&](int64_t n0, int64_t lanes, int64_t k0,
-                                int64_t kt) {
-    int64_t laneBytes = getLaneBitmapBytes(kt, params);
-    int64_t numGroups = ceilDiv(kt, g);
-    for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
-      for (int64_t j = 0; j < numGroups; ++j) {
-        if (!(bitmap[byte + j / 8] & (1u << (j % 8))))
-          continue;
-        assert(value + g <= values.size() && "fewer values than kept groups");
-        fn(n0 + l, k0 + j * g, std::min(g, kt - j * g), values.data() + value);
-        value += g;
-      }
-    }
-  });
+  forEachTile(n, k, params,
+              [&](int64_t n0, int64_t lanes, int64_t k0, int64_t kt) {
+                int64_t laneBytes = getLaneBitmapBytes(kt, params);
+                int64_t numGroups = ceilDiv(kt, g);
+                for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
+                  for (int64_t j = 0; j < numGroups; ++j) {
+                    if (!(bitmap[byte + j / 8] & (1u << (j % 8))))
+                      continue;
+                    assert(value + g <= values.size() &&
+                           "fewer values than kept groups");
+                    fn(n0 + l, k0 + j * g, std::min(g, kt - j * g),
+                       values.data() + value);
+                    value += g;
+                  }
+                }
+              });
 }
 
 std::vector<float> sparsity::unpackZeroSkip(const NpuRefPacked &packed,
                                             int64_t n, int64_t k,
                                             const NpuRefParams &params) {
   std::vector<float> w(n * k, 0.0f);
-  forEachKeptGroup(packed.bitmap, packed.values, n, k, params,
-                   [&](int64_t row, int64_t col, int64_t len,
-                       const float *groupValues) {
-                     std::copy(groupValues, groupValues + len,
-                               w.data() + row * k + col);
-                   });
+  forEachKeptGroup(
+      packed.bitmap, packed.values, n, k, params,
+      [&](int64_t row, int64_t col, int64_t len, const float *groupValues) {
+        std::copy(groupValues, groupValues + len, w.data() + row * k + col);
+      });
   return w;
 }
 
@@ -152,31 +153,33 @@ NpuRefCycles sparsity::countNpuRefCycles(const GemmGeometry &geometry,
                                          const NpuRefParams &params) {
   NpuRefCycles result;
   size_t byte = 0;
-  forEachTile(geometry.n, geometry.k, params, [&](int64_t, int64_t lanes,
-                                                  int64_t, int64_t kt) {
-    int64_t maxLane = 0, kept = 0;
-    if (mode == NpuRefMode::ZeroSkip) {
-      int64_t laneBytes = getLaneBitmapBytes(kt, params);
-      assert(byte + lanes * laneBytes <= bitmap.size() && "bitmap too short");
-      for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
-        int64_t count = 0;
-        for (int64_t b = 0; b < laneBytes; ++b)
-          count += __builtin_popcount(bitmap[byte + b]);
-        maxLane = std::max(maxLane, count);
-        kept += count;
-      }
-    }
-    double compute =
-        getTileComputeCycles(geometry, mode, kt, maxLane, params);
-    double bytes = getTileDramBytes(geometry, mode, lanes, kt,
-                                    static_cast<double>(kept), params);
-    double memory = bytes / params.dramBytesPerCycle;
-    result.cycles += std::max(compute, memory);
-    result.computeCycles += compute;
-    result.memoryCycles += memory;
-    result.dramBytes += bytes;
-    result.tiles += 1;
-    result.memoryBoundTiles += memory > compute ? 1 : 0;
-  });
+  forEachTile(geometry.n, geometry.k, params,
+              [&](int64_t, int64_t lanes, int64_t, int64_t kt) {
+                int64_t maxLane = 0, kept = 0;
+                if (mode == NpuRefMode::ZeroSkip) {
+                  int64_t laneBytes = getLaneBitmapBytes(kt, params);
+                  assert(byte + lanes * laneBytes <= bitmap.size() &&
+                         "bitmap too short");
+                  for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
+                    int64_t count = 0;
+                    for (int64_t b = 0; b < laneBytes; ++b)
+                      count += __builtin_popcount(bitmap[byte + b]);
+                    maxLane = std::max(maxLane, count);
+                    kept += count;
+                  }
+                }
+                double compute =
+                    getTileComputeCycles(geometry, mode, kt, maxLane, params);
+                double bytes =
+                    getTileDramBytes(geometry, mode, lanes, kt,
+                                     static_cast<double>(kept), params);
+                double memory = bytes / params.dramBytesPerCycle;
+                result.cycles += std::max(compute, memory);
+                result.computeCycles += compute;
+                result.memoryCycles += memory;
+                result.dramBytes += bytes;
+                result.tiles += 1;
+                result.memoryBoundTiles += memory > compute ? 1 : 0;
+              });
   return result;
 }

@@ -115,7 +115,7 @@ public:
       return fail(key, "expected a number");
     if (!(*d > 0) || !std::isfinite(*d))
       return fail(key, llvm::formatv("{0} is not a positive number",
-                                      llvm::json::Value(*d)));
+                                     llvm::json::Value(*d)));
     out = *d;
     return true;
   }
@@ -296,8 +296,9 @@ sparsity::parseTargetDescription(const llvm::json::Value &value,
   } else if (target.kind == "x86-avx512") {
     parsed = parseX86(top, target, error);
   } else {
-    top.fail("kind", "'" + target.kind + "' is not a known kind (known: "
-                     "npu-ref, x86-avx512)");
+    top.fail("kind", "'" + target.kind +
+                         "' is not a known kind (known: "
+                         "npu-ref, x86-avx512)");
     return failure();
   }
   if (!parsed || !top.rejectUnknown())
@@ -329,8 +330,8 @@ attrToJSON(Attribute attr, const std::string &path, std::string &error) {
   if (auto d = dyn_cast<DictionaryAttr>(attr)) {
     llvm::json::Object object;
     for (NamedAttribute na : d) {
-      std::optional<llvm::json::Value> v = attrToJSON(
-          na.getValue(), path + na.getName().str() + ".", error);
+      std::optional<llvm::json::Value> v =
+          attrToJSON(na.getValue(), path + na.getName().str() + ".", error);
       if (!v)
         return std::nullopt;
       object[na.getName().str()] = std::move(*v);
@@ -351,9 +352,9 @@ sparsity::parseTargetDescription(DictionaryAttr dict, std::string &error) {
   return parseTargetDescription(*value, error);
 }
 
-FailureOr<TargetDescription>
-sparsity::resolveTarget(llvm::StringRef spec, ModuleOp module,
-                        std::string &error) {
+FailureOr<TargetDescription> sparsity::resolveTarget(llvm::StringRef spec,
+                                                     ModuleOp module,
+                                                     std::string &error) {
   DictionaryAttr attr =
       module ? module->getAttrOfType<DictionaryAttr>(getTargetAttrName())
              : DictionaryAttr();
@@ -364,9 +365,8 @@ sparsity::resolveTarget(llvm::StringRef spec, ModuleOp module,
                 "' attribute is not a dictionary";
       else
         error = "no target: give target=<preset>|<file.json> (presets: " +
-                llvm::join(getTargetPresetNames(), ", ") +
-                ") or a '" + getTargetAttrName().str() +
-                "' attribute on the module";
+                llvm::join(getTargetPresetNames(), ", ") + ") or a '" +
+                getTargetAttrName().str() + "' attribute on the module";
       return failure();
     }
     FailureOr<TargetDescription> t = parseTargetDescription(attr, error);
@@ -472,7 +472,7 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
   if (llvm::is_contained(target.implementations, "zskip"))
     fields.push_back(b.getNamedAttr(
         "zero_skip",
-        b.getDictionaryAttr({i64("group", p.group),
-                             i64("decode_cycles", p.decodeCycles)})));
+        b.getDictionaryAttr(
+            {i64("group", p.group), i64("decode_cycles", p.decodeCycles)})));
   return b.getDictionaryAttr(fields);
 }

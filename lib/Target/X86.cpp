@@ -113,9 +113,10 @@ std::string sparsity::whyX86ImplNotApplicable(const GemmGeometry &geo,
     return "";
   }
   case X86Impl::Bitmap:
-    return narrow ? "" : "bitmap is for layers with fewer than 16 activation "
-                         "rows (m = " + std::to_string(geo.m) + ")";
+    return narrow ? ""
+                  : "bitmap is for layers with fewer than 16 activation "
+                    "rows (m = " +
+                        std::to_string(geo.m) + ")";
   }
   return "unknown implementation";
 }
-

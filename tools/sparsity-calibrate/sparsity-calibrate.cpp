@@ -41,9 +41,9 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
-#include <limits>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <random>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -61,8 +61,9 @@ static cl::opt<std::string> outputFile("o",
                                        cl::value_desc("file.json"),
                                        cl::init("-"), cl::cat(category));
 static cl::opt<std::string>
-    targetName("name", cl::desc("The description's name (default: "
-                                "x86-avx512-calibrated)"),
+    targetName("name",
+               cl::desc("The description's name (default: "
+                        "x86-avx512-calibrated)"),
                cl::init("x86-avx512-calibrated"), cl::cat(category));
 static cl::opt<unsigned> iterations("iters",
                                     cl::desc("Timed calls per measurement, "
@@ -74,8 +75,7 @@ static cl::opt<unsigned>
            cl::desc("Rounds over all measurements; each keeps its lowest "
                     "median (default: 20)"),
            cl::init(20), cl::cat(category));
-static cl::opt<bool> verbose("v",
-                             cl::desc("Print every measurement to stderr"),
+static cl::opt<bool> verbose("v", cl::desc("Print every measurement to stderr"),
                              cl::init(false), cl::cat(category));
 
 static int fail(const llvm::Twine &msg) {
@@ -167,8 +167,8 @@ std::string layerText(Layer &l, unsigned seed) {
   }
   os << "func.func @main(%x: tensor<" << l.m << "x" << l.k
      << "xf32>) -> tensor<" << l.m << "x" << l.n << "xf32> {\n"
-     << "  %w = arith.constant dense_resource<w> : tensor<" << l.k << "x"
-     << l.n << "xf32>\n"
+     << "  %w = arith.constant dense_resource<w> : tensor<" << l.k << "x" << l.n
+     << "xf32>\n"
      << "  %z = arith.constant 0.0 : f32\n"
      << "  %e = tensor.empty() : tensor<" << l.m << "x" << l.n << "xf32>\n"
      << "  %f = linalg.fill ins(%z : f32) outs(%e : tensor<" << l.m << "x"
@@ -190,11 +190,11 @@ LogicalResult compile(MLIRContext &ctx, const TargetDescription &target,
   std::string text = layerText(l, 1234 + l.m * 7 + l.k * 13 + l.n);
   if (const char *dir = std::getenv("SPARSITY_CALIBRATE_DUMP")) {
     std::error_code ec;
-    llvm::raw_fd_ostream dump(
-        (llvm::Twine(dir) + "/" + l.impl + "_" + llvm::Twine(l.m) + "x" +
-         llvm::Twine(l.k) + "x" + llvm::Twine(l.n) + ".mlir")
-            .str(),
-        ec);
+    llvm::raw_fd_ostream dump((llvm::Twine(dir) + "/" + l.impl + "_" +
+                               llvm::Twine(l.m) + "x" + llvm::Twine(l.k) + "x" +
+                               llvm::Twine(l.n) + ".mlir")
+                                  .str(),
+                              ec);
     if (!ec)
       dump << text;
   }
@@ -469,13 +469,12 @@ int main(int argc, char **argv) {
   auto chunks = [&](const Layer &l) {
     return static_cast<double>(l.n * (ceilTo(l.k, lanes) / lanes));
   };
-  p.narrowNsPerChunk = atLeast(
-      (ns(narrowSmall) - layerNs) / (chunks(narrowSmall) * narrowSmall.m),
-      0.001);
-  p.memoryGBps =
-      atLeast(chunks(narrowBig) * lanes * 4 / atLeast(ns(narrowBig) - layerNs,
-                                                      1.0),
-              1e-3);
+  p.narrowNsPerChunk = atLeast((ns(narrowSmall) - layerNs) /
+                                   (chunks(narrowSmall) * narrowSmall.m),
+                               0.001);
+  p.memoryGBps = atLeast(chunks(narrowBig) * lanes * 4 /
+                             atLeast(ns(narrowBig) - layerNs, 1.0),
+                         1e-3);
   p.bitmapPermute = bitmapPermute.ms < bitmap.ms;
   const Layer &bitmapBest = p.bitmapPermute ? bitmapPermute : bitmap;
   p.bitmapNsPerChunk =
@@ -485,11 +484,10 @@ int main(int argc, char **argv) {
   // accepts.
   llvm::json::Value json = toJSON(target, &ctx);
   if (auto *object = json.getAsObject())
-    object->try_emplace(
-        "description",
-        (llvm::Twine("Measured by sparsity-calibrate on ") +
-         llvm::sys::getHostCPUName() + ", one thread")
-            .str());
+    object->try_emplace("description",
+                        (llvm::Twine("Measured by sparsity-calibrate on ") +
+                         llvm::sys::getHostCPUName() + ", one thread")
+                            .str());
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", json) << "\n";

@@ -1,11 +1,12 @@
 //===- RunDriver.cpp - JIT-run, verify and benchmark a function -----------===//
 //
 // Part of sparsity-mlir. The driver of sparsity-run, compiled into
-// sparsity-run and sparsity-sim (RunDriver.h). Lowers a linalg-on-tensors program through the
-// default CPU pipeline (sparsity-cpu-pipeline), JIT-compiles it with MLIR's
-// ExecutionEngine and calls an entry function on random or .npy inputs; the
-// outputs can be written as .npy, compared against .npy files or against a
-// reference program, and timed. docs/sparsity-run.md is the user guide.
+// sparsity-run and sparsity-sim (RunDriver.h). Lowers a linalg-on-tensors
+// program through the default CPU pipeline (sparsity-cpu-pipeline),
+// JIT-compiles it with MLIR's ExecutionEngine and calls an entry function on
+// random or .npy inputs; the outputs can be written as .npy, compared against
+// .npy files or against a reference program, and timed. docs/sparsity-run.md is
+// the user guide.
 //
 // Exit codes: 0 success (and every comparison matched), 1 a comparison did
 // not match, 2 a usage, I/O or compilation error.
@@ -33,10 +34,9 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/APFloat.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -47,6 +47,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <algorithm>
 #ifdef __GLIBC__
@@ -146,11 +147,11 @@ static cl::opt<unsigned>
              cl::desc("LLVM optimization level of the JIT, 0-3 (default: 2)"),
              cl::value_desc("N"), cl::cat(runCategory));
 
-static cl::opt<unsigned> numThreads(
-    "num-threads", cl::init(1),
-    cl::desc("Threads for the parallel loops of generated kernels "
-             "(sparsity-cpu-pipeline's threads option; default: 1)"),
-    cl::value_desc("N"), cl::cat(runCategory));
+static cl::opt<unsigned>
+    numThreads("num-threads", cl::init(1),
+               cl::desc("Threads for the parallel loops of generated kernels "
+                        "(sparsity-cpu-pipeline's threads option; default: 1)"),
+               cl::value_desc("N"), cl::cat(runCategory));
 
 static cl::list<std::string>
     sharedLibs("shared-libs", cl::CommaSeparated,
@@ -371,8 +372,7 @@ LogicalResult compileProgram(Program &prog, bool primary) {
   if (numThreads > 1) {
     if (!llvm::sys::fs::exists(SPARSITY_MLIR_OPENMP_RUNTIME))
       return fail("--num-threads " + llvm::Twine(numThreads.getValue()) +
-                  " needs the OpenMP runtime '" +
-                  SPARSITY_MLIR_OPENMP_RUNTIME +
+                  " needs the OpenMP runtime '" + SPARSITY_MLIR_OPENMP_RUNTIME +
                   "' (Debian package libomp5-14), which is not installed"),
              failure();
     libs.push_back(SPARSITY_MLIR_OPENMP_RUNTIME);
@@ -954,8 +954,7 @@ int runDriver() {
 
   if (!allMatch) {
     llvm::outs().flush();
-    llvm::errs() << hooks->toolName
-                 << ": results do not match the reference\n";
+    llvm::errs() << hooks->toolName << ": results do not match the reference\n";
     return kMismatch;
   }
   return kSuccess;

@@ -145,17 +145,17 @@ extern "C" void npuRefExec(int64_t id, int64_t actRank, void *actDesc,
   }
 
   // Zero-skip: decode the packed format; only kept groups are multiplied.
-  forEachKeptGroup(layer.bitmap, layer.values, geo.n, geo.k, layer.params,
-                   [&](int64_t n, int64_t kBase, int64_t len,
-                       const float *vals) {
-                     int64_t g = n / perGroup;
-                     for (int64_t m = 0; m < geo.m; ++m) {
-                       float acc = 0.0f;
-                       for (int64_t e = 0; e < len; ++e)
-                         acc += actAt(g, m, kBase + e) * vals[e];
-                       outAt(m, n) += acc;
-                     }
-                   });
+  forEachKeptGroup(
+      layer.bitmap, layer.values, geo.n, geo.k, layer.params,
+      [&](int64_t n, int64_t kBase, int64_t len, const float *vals) {
+        int64_t g = n / perGroup;
+        for (int64_t m = 0; m < geo.m; ++m) {
+          float acc = 0.0f;
+          for (int64_t e = 0; e < len; ++e)
+            acc += actAt(g, m, kBase + e) * vals[e];
+          outAt(m, n) += acc;
+        }
+      });
 }
 
 /// Reads every npu_ref.gemm of `module` into `layers` and counts its cycles.
@@ -177,12 +177,12 @@ LogicalResult collectLayers(ModuleOp module, const TargetDescription &target,
       if (op.getColsAttr().getInt() != params.cols ||
           op.getTileKAttr().getInt() != params.tileK ||
           op.getGroupAttr().getInt() != params.group) {
-        fail(where + ": packed for cols " + llvm::Twine(op.getColsAttr().getInt()) +
-             ", tile_k " + llvm::Twine(op.getTileKAttr().getInt()) +
-             ", group " + llvm::Twine(op.getGroupAttr().getInt()) +
-             ", but target '" + target.name + "' has cols " +
-             llvm::Twine(params.cols) + ", tile_k " +
-             llvm::Twine(params.tileK) + ", group " +
+        fail(where + ": packed for cols " +
+             llvm::Twine(op.getColsAttr().getInt()) + ", tile_k " +
+             llvm::Twine(op.getTileKAttr().getInt()) + ", group " +
+             llvm::Twine(op.getGroupAttr().getInt()) + ", but target '" +
+             target.name + "' has cols " + llvm::Twine(params.cols) +
+             ", tile_k " + llvm::Twine(params.tileK) + ", group " +
              llvm::Twine(params.group));
         return WalkResult::interrupt();
       }
@@ -372,22 +372,24 @@ int main(int argc, char **argv) {
       for (StringRef flag : {"compare", "input", "output-dir", "save-inputs",
                              "bench", "print-outputs"})
         if (cl::getRegisteredOptions().lookup(flag)->getNumOccurrences())
-          return fail("--cycles-only does not execute the program; --" +
-                      flag + " needs it"),
+          return fail("--cycles-only does not execute the program; --" + flag +
+                      " needs it"),
                  failure();
     std::string error;
-    FailureOr<TargetDescription> target = resolveTarget("module", module, error);
+    FailureOr<TargetDescription> target =
+        resolveTarget("module", module, error);
     if (failed(target))
       return fail("the module's target: " + error), failure();
     if (target->kind != "npu-ref")
-      return fail("target '" + target->name + "' is of kind '" +
-                  target->kind + "'; sparsity-sim simulates npu-ref only"),
+      return fail("target '" + target->name + "' is of kind '" + target->kind +
+                  "'; sparsity-sim simulates npu-ref only"),
              failure();
     SmallVector<npu_ref::GemmOp> ops;
     if (failed(collectLayers(module, *target, ops)))
       return failure();
     printTable(*target);
-    if (!jsonFile.empty() && failed(writeJSON(jsonFile, *target, module.getContext())))
+    if (!jsonFile.empty() &&
+        failed(writeJSON(jsonFile, *target, module.getContext())))
       return failure();
     if (cyclesOnly) {
       stop = true;

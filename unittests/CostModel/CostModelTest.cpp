@@ -183,7 +183,9 @@ TEST(GroupStats, CountsKeptGroupsPerLaneRestartingAtEveryTile) {
   EXPECT_EQ(s.group, 2);
 }
 
-TEST(TileWork, NoLanesIsZero) { EXPECT_EQ(expectedTileWork(8, 4, {}, 1, 1), 0); }
+TEST(TileWork, NoLanesIsZero) {
+  EXPECT_EQ(expectedTileWork(8, 4, {}, 1, 1), 0);
+}
 
 TEST(TileWork, WholeReductionInOneTileIsExact) {
   // draws >= population: the counts are known; max 5 groups of 2 on rows 4.
@@ -255,8 +257,7 @@ TEST(PredictVsExact, EqualWhenReductionFitsOneTile) {
     NpuRefPacked packed = packZeroSkip(w, 70, 200, p);
     double exact =
         countNpuRefCycles(g, NpuRefMode::ZeroSkip, packed.bitmap, p).cycles;
-    EXPECT_DOUBLE_EQ(predictNpuRef(g, NpuRefMode::ZeroSkip, s, p).cycles,
-                     exact)
+    EXPECT_DOUBLE_EQ(predictNpuRef(g, NpuRefMode::ZeroSkip, s, p).cycles, exact)
         << "density " << density;
   }
 }

@@ -57,7 +57,7 @@ TEST(NpuRefPack, TileThenReductionTileThenLaneOrder) {
   std::vector<uint8_t> expected = {0x0, 0x2, 0x1, 0x0, 0x1, 0x0};
   EXPECT_EQ(packed.bitmap, expected);
   ASSERT_EQ(packed.values.size(), 12u);
-  EXPECT_EQ(packed.values[1], 2.0f);  // lane 1 first (k tile 0)
+  EXPECT_EQ(packed.values[1], 2.0f); // lane 1 first (k tile 0)
   EXPECT_EQ(packed.values[4 + 1], 1.0f);
   EXPECT_EQ(packed.values[8], 3.0f);
 }

@@ -29,10 +29,9 @@ llvm::json::Object validDescription() {
       {"element_bytes", 4},
       {"dram_bytes_per_cycle", 16},
       {"activation_buffer_bytes", 4096},
-      {"array", llvm::json::Object{{"rows", 16},
-                                   {"cols", 8},
-                                   {"tile_k", 64},
-                                   {"fill_cycles", 10}}},
+      {"array",
+       llvm::json::Object{
+           {"rows", 16}, {"cols", 8}, {"tile_k", 64}, {"fill_cycles", 10}}},
       {"zero_skip", llvm::json::Object{{"group", 4}, {"decode_cycles", 7}}},
   };
 }
@@ -73,8 +72,7 @@ TEST(TargetDescription, PresetsParse) {
   ASSERT_TRUE(succeeded(g8)) << error;
   EXPECT_EQ(g8->npuRef.group, 8);
   EXPECT_EQ(g8->source, "preset");
-  EXPECT_EQ(g8->implementations,
-            (std::vector<std::string>{"dense", "zskip"}));
+  EXPECT_EQ(g8->implementations, (std::vector<std::string>{"dense", "zskip"}));
 }
 
 TEST(TargetDescription, ReadsEveryField) {
@@ -128,11 +126,13 @@ TEST(TargetDescription, RejectsEachInvalidField) {
 
   o = validDescription();
   o["element_bytes"] = 2.5;
-  EXPECT_EQ(errorOf(std::move(o)), "field 'element_bytes': expected an integer");
+  EXPECT_EQ(errorOf(std::move(o)),
+            "field 'element_bytes': expected an integer");
 
   o = validDescription();
   (*o.getObject("array"))["rows"] = 0;
-  EXPECT_EQ(errorOf(std::move(o)), "field 'array.rows': 0 is outside [1, 4096]");
+  EXPECT_EQ(errorOf(std::move(o)),
+            "field 'array.rows': 0 is outside [1, 4096]");
 
   o = validDescription();
   (*o.getObject("array"))["colz"] = 4;
@@ -263,7 +263,9 @@ TEST(TargetDescription, AttributeFormRoundTrips) {
 TEST(TargetDescription, UnknownPresetAndMissingFileSayWhat) {
   std::string error;
   EXPECT_TRUE(failed(resolveTarget("/no/such/target.json", ModuleOp(), error)));
-  EXPECT_THAT(error, HasSubstr("is neither a preset (npu-ref-g1, npu-ref-g8, x86-avx512"));
+  EXPECT_THAT(
+      error,
+      HasSubstr("is neither a preset (npu-ref-g1, npu-ref-g8, x86-avx512"));
   EXPECT_TRUE(failed(resolveTarget("", ModuleOp(), error)));
   EXPECT_THAT(error, HasSubstr("no target"));
 }

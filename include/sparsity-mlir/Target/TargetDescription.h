@@ -115,8 +115,8 @@ llvm::StringRef getTargetPresetJSON(llvm::StringRef name);
 
 /// Parses and validates `value`. On failure, `error` names the offending
 /// field (e.g. "field 'zero_skip.group': 3 does not divide 'array.rows' (16)").
-FailureOr<TargetDescription> parseTargetDescription(const llvm::json::Value &value,
-                                                    std::string &error);
+FailureOr<TargetDescription>
+parseTargetDescription(const llvm::json::Value &value, std::string &error);
 
 /// The same for JSON text.
 FailureOr<TargetDescription> parseTargetDescription(llvm::StringRef json,
@@ -138,8 +138,7 @@ FailureOr<TargetDescription> resolveTarget(llvm::StringRef spec,
 
 /// Writes `target` as JSON (the schema of docs/targets.md): the JSON form of
 /// toDictionaryAttr.
-llvm::json::Value toJSON(const TargetDescription &target,
-                         MLIRContext *context);
+llvm::json::Value toJSON(const TargetDescription &target, MLIRContext *context);
 
 /// Writes `target` as the dictionary attribute that `resolveTarget` reads
 /// back from a module (integers as i64, numbers as f64).

@@ -16,8 +16,7 @@ using namespace mlir::sparsity;
 
 bool sparsity::isMultiplyAccumulate(Block &body) {
   if (body.getNumArguments() != 3 ||
-      !llvm::all_of(body.getArgumentTypes(),
-                    [](Type t) { return t.isF32(); }))
+      !llvm::all_of(body.getArgumentTypes(), [](Type t) { return t.isF32(); }))
     return false;
   auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
   if (!yield || yield.getNumOperands() != 1)
@@ -38,7 +37,7 @@ bool sparsity::isMultiplyAccumulate(Block &body) {
 }
 
 FailureOr<LayerLowering> sparsity::planLayer(const LayerInfo &layer,
-                                   std::string &whyNot) {
+                                             std::string &whyNot) {
   auto op = dyn_cast<linalg::LinalgOp>(layer.op);
   if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op->getNumResults() != 1 || !op.hasPureTensorSemantics()) {
@@ -49,8 +48,8 @@ FailureOr<LayerLowering> sparsity::planLayer(const LayerInfo &layer,
   LayerLowering plan;
   plan.name = layer.name;
   OpOperand *weight = &op->getOpOperand(layer.weightOperand);
-  OpOperand *activation = op.getDpsInputOperand(
-      op.getDpsInputOperand(0) == weight ? 1 : 0);
+  OpOperand *activation =
+      op.getDpsInputOperand(op.getDpsInputOperand(0) == weight ? 1 : 0);
   OpOperand *init = op.getDpsInitOperand(0);
   plan.activationOperand = activation->getOperandNumber();
   for (OpOperand *operand : {weight, activation, init}) {
@@ -89,8 +88,9 @@ FailureOr<LayerLowering> sparsity::planLayer(const LayerInfo &layer,
 }
 
 void sparsity::delinearize(OpBuilder &b, Location loc, unsigned dim,
-                 ArrayRef<unsigned> loops, ArrayRef<int64_t> loopSizes,
-                 MutableArrayRef<Value> values) {
+                           ArrayRef<unsigned> loops,
+                           ArrayRef<int64_t> loopSizes,
+                           MutableArrayRef<Value> values) {
   if (loops.empty())
     return;
   delinearize(b, loc, linalg::IndexOp::create(b, loc, dim), loops, loopSizes,
@@ -117,11 +117,10 @@ void sparsity::delinearize(OpBuilder &b, Location loc, Value linear,
 }
 
 AffineExpr sparsity::linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,
-                     ArrayRef<int64_t> loopSizes,
-                     llvm::function_ref<unsigned(unsigned)> dimOf) {
+                               ArrayRef<int64_t> loopSizes,
+                               llvm::function_ref<unsigned(unsigned)> dimOf) {
   AffineExpr expr = getAffineConstantExpr(0, ctx);
   for (unsigned loop : loops)
     expr = expr * loopSizes[loop] + getAffineDimExpr(dimOf(loop), ctx);
   return expr;
 }
-

@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Conversion/Passes.h"
 #include "LayerLowering.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Conversion/Passes.h"
 #include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
@@ -71,8 +71,8 @@ struct LowerLayerPattern
     Location loc = op.getLoc();
     Value activation = operands[plan.activationOperand];
     Value init = operands[op.getDpsInitOperand(0)->getOperandNumber()];
-    AffineMap actMap = op.getMatchingIndexingMap(
-        &op->getOpOperand(plan.activationOperand));
+    AffineMap actMap =
+        op.getMatchingIndexingMap(&op->getOpOperand(plan.activationOperand));
     AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
     unsigned numLoops = op.getNumLoops();
@@ -81,22 +81,19 @@ struct LowerLayerPattern
 
     // 1. im2col: act[g][m][k] = activation[actMap(loops)].
     auto colType = RankedTensorType::get({geo.groups, geo.m, geo.k}, f32);
-    Value colInit = tensor::EmptyOp::create(rewriter, loc, colType.getShape(),
-                                            f32);
-    SmallVector<utils::IteratorType> parallel3(
-        3, utils::IteratorType::parallel);
+    Value colInit =
+        tensor::EmptyOp::create(rewriter, loc, colType.getShape(), f32);
+    SmallVector<utils::IteratorType> parallel3(3,
+                                               utils::IteratorType::parallel);
     auto im2col = linalg::GenericOp::create(
         rewriter, loc, colType, ValueRange(), ValueRange{colInit},
         ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(3)}, parallel3,
         [&](OpBuilder &b, Location l, ValueRange) {
           Value zero = arith::ConstantIndexOp::create(b, l, 0);
           SmallVector<Value> loops(numLoops, zero);
-          delinearize(b, l, 0, plan.groupLoops,
-                      loopSizes, loops);
-          delinearize(b, l, 1, plan.mLoops,
-                      loopSizes, loops);
-          delinearize(b, l, 2, plan.kLoops,
-                      loopSizes, loops);
+          delinearize(b, l, 0, plan.groupLoops, loopSizes, loops);
+          delinearize(b, l, 1, plan.mLoops, loopSizes, loops);
+          delinearize(b, l, 2, plan.kLoops, loopSizes, loops);
           SmallVector<Value> indices;
           for (AffineExpr e : actMap.getResults())
             indices.push_back(affine::AffineApplyOp::create(
@@ -115,19 +112,18 @@ struct LowerLayerPattern
     NpuRefMode mode = *symbolizeNpuRefMode(plan.impl);
     if (mode == NpuRefMode::Dense) {
       attrs.push_back(rewriter.getNamedAttr(
-          "weights",
-          makePayload<float, DenseF32ResourceElementsAttr>(
-              RankedTensorType::get({geo.n, geo.k}, f32), plan.weights,
-              inlineLimit, blobBase + "_weights")));
+          "weights", makePayload<float, DenseF32ResourceElementsAttr>(
+                         RankedTensorType::get({geo.n, geo.k}, f32),
+                         plan.weights, inlineLimit, blobBase + "_weights")));
     } else {
       NpuRefPacked packed = packZeroSkip(plan.weights, geo.n, geo.k, params);
       SmallVector<int8_t> bitmap(packed.bitmap.begin(), packed.bitmap.end());
       attrs.push_back(rewriter.getNamedAttr(
-          "bitmap", makePayload<int8_t, DenseI8ResourceElementsAttr>(
-                        RankedTensorType::get(
-                            {static_cast<int64_t>(bitmap.size())},
-                            rewriter.getI8Type()),
-                        bitmap, inlineLimit, blobBase + "_bitmap")));
+          "bitmap",
+          makePayload<int8_t, DenseI8ResourceElementsAttr>(
+              RankedTensorType::get({static_cast<int64_t>(bitmap.size())},
+                                    rewriter.getI8Type()),
+              bitmap, inlineLimit, blobBase + "_bitmap")));
       attrs.push_back(rewriter.getNamedAttr(
           "values", makePayload<float, DenseF32ResourceElementsAttr>(
                         RankedTensorType::get(
@@ -155,11 +151,11 @@ struct LowerLayerPattern
     for (unsigned r = 0; r < outMap.getNumResults(); ++r)
       outDimOfLoop[outMap.getDimPosition(r)] = r;
     auto dimOf = [&](unsigned loop) { return outDimOfLoop[loop]; };
-    AffineMap readMap = AffineMap::get(
-        rank, 0,
-        {linearize(ctx, plan.mLoops, loopSizes, dimOf),
-         linearize(ctx, plan.nLoops, loopSizes, dimOf)},
-        ctx);
+    AffineMap readMap =
+        AffineMap::get(rank, 0,
+                       {linearize(ctx, plan.mLoops, loopSizes, dimOf),
+                        linearize(ctx, plan.nLoops, loopSizes, dimOf)},
+                       ctx);
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     auto writeBack = linalg::GenericOp::create(
@@ -251,8 +247,8 @@ struct SparsityLowerPass
       }
       plan->impl = impl;
       if (x86) {
-        int64_t nonZeros = llvm::count_if(
-            plan->weights, [](float w) { return w != 0.0f; });
+        int64_t nonZeros =
+            llvm::count_if(plan->weights, [](float w) { return w != 0.0f; });
         std::string why = whyX86ImplNotApplicable(
             plan->geometry, *symbolizeX86Impl(impl), nonZeros, target->x86);
         if (!why.empty()) {
@@ -289,14 +285,14 @@ struct SparsityLowerPass
           return signalPassFailure();
       }
     } else {
-    ConversionTarget conversionTarget(*ctx);
-    conversionTarget.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return !plans.count(op); });
-    RewritePatternSet patterns(ctx);
-    patterns.add<LowerLayerPattern>(ctx, plans, target->npuRef, inlineLimit);
-    if (failed(applyPartialConversion(module, conversionTarget,
-                                      std::move(patterns))))
-      return signalPassFailure();
+      ConversionTarget conversionTarget(*ctx);
+      conversionTarget.markUnknownOpDynamicallyLegal(
+          [&](Operation *op) { return !plans.count(op); });
+      RewritePatternSet patterns(ctx);
+      patterns.add<LowerLayerPattern>(ctx, plans, target->npuRef, inlineLimit);
+      if (failed(applyPartialConversion(module, conversionTarget,
+                                        std::move(patterns))))
+        return signalPassFailure();
     }
 
     // The weight constants (and their identity views) nothing reads any

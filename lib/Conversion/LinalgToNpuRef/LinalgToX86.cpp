@@ -73,8 +73,8 @@ public:
     return c == 1 ? a : arith::MulIOp::create(b, a, idx(c)).getResult();
   }
   Value zeroVec() {
-    return arith::ConstantOp::create(b, vecTy, DenseElementsAttr::get(
-                                                   vecTy, b.getF32FloatAttr(0)));
+    return arith::ConstantOp::create(
+        b, vecTy, DenseElementsAttr::get(vecTy, b.getF32FloatAttr(0)));
   }
   Value load(Value mem, Value i) {
     return vector::LoadOp::create(b, vecTy, mem, ValueRange{i});
@@ -96,8 +96,7 @@ public:
   }
   Value lanesMask(int64_t lanes) {
     auto maskTy = VectorType::get({kLanes}, b.getI1Type());
-    return vector::ConstantMaskOp::create(b, maskTy,
-                                          ArrayRef<int64_t>{lanes});
+    return vector::ConstantMaskOp::create(b, maskTy, ArrayRef<int64_t>{lanes});
   }
 
   /// out[i .. i+lanes) = init[i .. i+lanes) + acc (masked when lanes < 16).
@@ -108,8 +107,8 @@ public:
       return;
     }
     Value mask = lanesMask(lanes);
-    Value i0 = vector::MaskedLoadOp::create(b, vecTy, init, ValueRange{i},
-                                            mask, zeroVec());
+    Value i0 = vector::MaskedLoadOp::create(b, vecTy, init, ValueRange{i}, mask,
+                                            zeroVec());
     vector::MaskedStoreOp::create(b, out, ValueRange{i}, mask,
                                   arith::AddFOp::create(b, i0, acc));
   }
@@ -131,16 +130,16 @@ public:
       init = DenseElementsAttr::get(tensorTy, ArrayRef<T>(padded));
     else if constexpr (std::is_same_v<T, float>)
       init = DenseF32ResourceElementsAttr::get(
-          tensorTy, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(
-                              ArrayRef<T>(padded)));
+          tensorTy, name,
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<T>(padded)));
     else if constexpr (std::is_same_v<T, int32_t>)
       init = DenseI32ResourceElementsAttr::get(
-          tensorTy, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(
-                              ArrayRef<T>(padded)));
+          tensorTy, name,
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<T>(padded)));
     else
       init = DenseI16ResourceElementsAttr::get(
-          tensorTy, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(
-                              ArrayRef<T>(padded)));
+          tensorTy, name,
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<T>(padded)));
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(module.getBody());
@@ -153,21 +152,19 @@ public:
 
   /// Runs `body(ivs)` over [0, n) for each of `sizes`, as one scf.parallel
   /// (threads) or nested scf.for.
-  void parallel(ArrayRef<int64_t> sizes,
-                function_ref<void(ValueRange)> body) {
+  void parallel(ArrayRef<int64_t> sizes, function_ref<void(ValueRange)> body) {
     SmallVector<Value> lbs, ubs, steps;
     for (int64_t s : sizes) {
       lbs.push_back(idx(0));
       ubs.push_back(idx(s));
       steps.push_back(idx(1));
     }
-    scf::ParallelOp::create(b, lbs, ubs, steps,
-                            [&](OpBuilder &nb, Location l, ValueRange ivs) {
-                              OpBuilder::InsertionGuard guard(b);
-                              b.setInsertionPoint(nb.getInsertionBlock(),
-                                                  nb.getInsertionPoint());
-                              body(ivs);
-                            });
+    scf::ParallelOp::create(
+        b, lbs, ubs, steps, [&](OpBuilder &nb, Location l, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          body(ivs);
+        });
   }
 
   void forLoop(int64_t lo, int64_t hi, function_ref<void(Value)> body) {
@@ -255,14 +252,14 @@ void copyLoop(KernelBuilder &kb, int64_t lo, int64_t hi, int64_t step,
               bool outermost, function_ref<void(Value)> body) {
   ImplicitLocOpBuilder &b = kb.b;
   if (outermost && (hi - lo) / step > 1) {
-    scf::ParallelOp::create(
-        b, ValueRange{kb.idx(lo)}, ValueRange{kb.idx(hi)},
-        ValueRange{kb.idx(step)},
-        [&](OpBuilder &nb, Location l, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          body(ivs[0]);
-        });
+    scf::ParallelOp::create(b, ValueRange{kb.idx(lo)}, ValueRange{kb.idx(hi)},
+                            ValueRange{kb.idx(step)},
+                            [&](OpBuilder &nb, Location l, ValueRange ivs) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPoint(nb.getInsertionBlock(),
+                                                  nb.getInsertionPoint());
+                              body(ivs[0]);
+                            });
     return;
   }
   auto forOp = affine::AffineForOp::create(b, lo, hi, step);
@@ -299,9 +296,8 @@ void copyNest(KernelBuilder &kb, ArrayRef<unsigned> loops,
     for (int64_t l = 0; l < kLanes; ++l)
       lanes.push_back(static_cast<int32_t>(l * stride));
     auto type = VectorType::get({kLanes}, b.getI32Type());
-    return arith::ConstantOp::create(b, type,
-                                     DenseElementsAttr::get(type,
-                                                            ArrayRef(lanes)));
+    return arith::ConstantOp::create(
+        b, type, DenseElementsAttr::get(type, ArrayRef(lanes)));
   };
   auto allTrue = [&] { return kb.lanesMask(kLanes); };
   auto read = [&](Value mem, AffineExpr e,
@@ -310,8 +306,7 @@ void copyNest(KernelBuilder &kb, ArrayRef<unsigned> loops,
     if (*stride == 1)
       return kb.load(mem, at);
     return vector::GatherOp::create(b, kb.vecTy, mem, ValueRange{at},
-                                    indexVec(*stride), allTrue(),
-                                    kb.zeroVec())
+                                    indexVec(*stride), allTrue(), kb.zeroVec())
         .getResult();
   };
   auto vectorBody = [&](unsigned inner, std::optional<int64_t> srcStride,
@@ -359,26 +354,28 @@ void copyNest(KernelBuilder &kb, ArrayRef<unsigned> loops,
         return;
       }
       copyLoop(kb, 0, loopSizes[*bl], kLanes, outer.empty(), [&](Value b0) {
-      copyLoop(kb, 0, loopSizes[*a], kLanes, false, [&](Value a0) {
-      // block[j] = src[a0 .. a0+15] at b = b0 + j.
-      Value block = arith::ConstantOp::create(
-          b, blockTy, DenseElementsAttr::get(blockTy, b.getF32FloatAttr(0)));
-      for (int64_t j = 0; j < kLanes; ++j) {
-        ivs[*a] = a0;
-        ivs[*bl] = kb.add(b0, j);
-        block = vector::InsertOp::create(b, kb.load(src, apply(srcExpr)),
-                                         block, ArrayRef<int64_t>{j});
-      }
-      Value t = vector::TransposeOp::create(b, block, ArrayRef<int64_t>{1, 0});
-      for (int64_t i = 0; i < kLanes; ++i) {
-        ivs[*a] = kb.add(a0, i);
-        ivs[*bl] = b0;
-        Value v = vector::ExtractOp::create(b, t, ArrayRef<int64_t>{i});
-        if (init)
-          v = arith::AddFOp::create(b, kb.load(init, apply(initExpr)), v);
-        vector::StoreOp::create(b, v, dst, ValueRange{apply(dstExpr)});
-      }
-      });
+        copyLoop(kb, 0, loopSizes[*a], kLanes, false, [&](Value a0) {
+          // block[j] = src[a0 .. a0+15] at b = b0 + j.
+          Value block = arith::ConstantOp::create(
+              b, blockTy,
+              DenseElementsAttr::get(blockTy, b.getF32FloatAttr(0)));
+          for (int64_t j = 0; j < kLanes; ++j) {
+            ivs[*a] = a0;
+            ivs[*bl] = kb.add(b0, j);
+            block = vector::InsertOp::create(b, kb.load(src, apply(srcExpr)),
+                                             block, ArrayRef<int64_t>{j});
+          }
+          Value t =
+              vector::TransposeOp::create(b, block, ArrayRef<int64_t>{1, 0});
+          for (int64_t i = 0; i < kLanes; ++i) {
+            ivs[*a] = kb.add(a0, i);
+            ivs[*bl] = b0;
+            Value v = vector::ExtractOp::create(b, t, ArrayRef<int64_t>{i});
+            if (init)
+              v = arith::AddFOp::create(b, kb.load(init, apply(initExpr)), v);
+            vector::StoreOp::create(b, v, dst, ValueRange{apply(dstExpr)});
+          }
+        });
       });
     };
     nest(0);
@@ -572,8 +569,7 @@ MWalk makeWalk(KernelContext &c, int64_t V, bool kTable) {
       w.last = directShape(layout, 1, 0, vpr - (w.tilesPerRow - 1) * V, tail);
     }
     if (kTable) {
-      std::vector<int32_t> kOff(layout.kOffsets.begin(),
-                                layout.kOffsets.end());
+      std::vector<int32_t> kOff(layout.kOffsets.begin(), layout.kOffsets.end());
       w.kOffsets = kb.global<int32_t>("koff", kb.b.getI32Type(), kOff);
     }
     if (geo.groups > 1) {
@@ -815,8 +811,7 @@ void emitDenseWeightB(KernelContext &c) {
         }
       }
     };
-    kb.forLoop(0, geo.m / R,
-               [&](Value mb) { tile(kb.mul(mb, R), R); });
+    kb.forLoop(0, geo.m / R, [&](Value mb) { tile(kb.mul(mb, R), R); });
     if (geo.m % R)
       tile(kb.idx(geo.m / R * R), geo.m % R);
   };
@@ -1055,7 +1050,9 @@ void emitNarrow(KernelContext &c, bool bitmap) {
   // bitmap: one row, U chunks per step into U accumulators (rows side by
   // side would make LLVM pack their value pointers into one vector).
   const int64_t RB = !bitmap && nl % 4 == 0 ? 4 : 1;
-  const int64_t U = bitmap ? (chunks % 4 == 0 ? 4 : chunks % 2 == 0 ? 2 : 1)
+  const int64_t U = bitmap ? (chunks % 4 == 0   ? 4
+                              : chunks % 2 == 0 ? 2
+                                                : 1)
                            : 1;
   kb.parallel({geo.n / RB}, [&](ValueRange ivs) {
     Value n0 = kb.mul(ivs[0], RB);
@@ -1067,12 +1064,12 @@ void emitNarrow(KernelContext &c, bool bitmap) {
     for (int64_t r = 0; r < RB * M * U; ++r)
       init.push_back(kb.zeroVec());
     for (int64_t r = 0; r < RB; ++r)
-      init.push_back(bitmap ? arith::IndexCastOp::create(
-                                  b, b.getIndexType(),
-                                  memref::LoadOp::create(b, offMem,
-                                                         ValueRange{rows[r]}))
-                                  .getResult()
-                            : kb.idx(0));
+      init.push_back(
+          bitmap ? arith::IndexCastOp::create(
+                       b, b.getIndexType(),
+                       memref::LoadOp::create(b, offMem, ValueRange{rows[r]}))
+                       .getResult()
+                 : kb.idx(0));
     const int64_t numAcc = RB * M * U;
     auto loop = scf::ForOp::create(
         b, kb.idx(0), kb.idx(chunks), kb.idx(U), init,
@@ -1082,63 +1079,65 @@ void emitNarrow(KernelContext &c, bool bitmap) {
           SmallVector<Value> next(numAcc + RB);
           SmallVector<Value> ps(iter.begin() + numAcc, iter.end());
           for (int64_t u = 0; u < U; ++u) {
-          Value ch = kb.add(ch0, u);
-          SmallVector<Value> xs;
-          for (int64_t i = 0; i < M; ++i)
-            xs.push_back(kb.load(
-                x, kb.add(kb.add(xBase, i * kPad), kb.mul(ch, kLanes))));
-          for (int64_t r = 0; r < RB; ++r) {
-            Value wv, p = ps[r], nextP = p;
-            if (bitmap) {
-              Value bits = memref::LoadOp::create(
-                  b, maskMem, ValueRange{kb.add(kb.mul(rows[r], chunks), ch)});
-              Value mask = vector::BitCastOp::create(
-                  b, maskTy,
-                  vector::BroadcastOp::create(
-                      b, VectorType::get({1}, b.getI16Type()), bits));
-              if (c.params.bitmapPermute) {
-                // Lane l takes value popcount(bits & (2^l - 1)) of the 16
-                // loaded from p (the global has padding past the last).
-                Value idx = math::CtPopOp::create(
-                    b, arith::AndIOp::create(
-                           b,
-                           vector::BroadcastOp::create(
-                               b, i32x16,
-                               arith::ExtUIOp::create(b, b.getI32Type(), bits)),
-                           lowBits));
-                Value raw = kb.load(wMem, p);
-                Value perm = LLVM::CallOp::create(b, getPermuteFn(kb),
-                                                  ValueRange{raw, idx})
-                                 .getResult();
-                wv = arith::SelectOp::create(b, mask, perm, kb.zeroVec());
+            Value ch = kb.add(ch0, u);
+            SmallVector<Value> xs;
+            for (int64_t i = 0; i < M; ++i)
+              xs.push_back(kb.load(
+                  x, kb.add(kb.add(xBase, i * kPad), kb.mul(ch, kLanes))));
+            for (int64_t r = 0; r < RB; ++r) {
+              Value wv, p = ps[r], nextP = p;
+              if (bitmap) {
+                Value bits = memref::LoadOp::create(
+                    b, maskMem,
+                    ValueRange{kb.add(kb.mul(rows[r], chunks), ch)});
+                Value mask = vector::BitCastOp::create(
+                    b, maskTy,
+                    vector::BroadcastOp::create(
+                        b, VectorType::get({1}, b.getI16Type()), bits));
+                if (c.params.bitmapPermute) {
+                  // Lane l takes value popcount(bits & (2^l - 1)) of the 16
+                  // loaded from p (the global has padding past the last).
+                  Value idx = math::CtPopOp::create(
+                      b,
+                      arith::AndIOp::create(
+                          b,
+                          vector::BroadcastOp::create(
+                              b, i32x16,
+                              arith::ExtUIOp::create(b, b.getI32Type(), bits)),
+                          lowBits));
+                  Value raw = kb.load(wMem, p);
+                  Value perm = LLVM::CallOp::create(b, getPermuteFn(kb),
+                                                    ValueRange{raw, idx})
+                                   .getResult();
+                  wv = arith::SelectOp::create(b, mask, perm, kb.zeroVec());
+                } else {
+                  wv = vector::ExpandLoadOp::create(
+                      b, kb.vecTy, wMem, ValueRange{p}, mask, kb.zeroVec());
+                }
+                // The values' addresses depend on the masks, which hardware
+                // prefetchers do not follow (on Zen 5 they run 3x slower
+                // without this, docs/x86-avx512.md); one prefetch per chunk
+                // keeps ahead of the at most 64 bytes it consumes.
+                memref::PrefetchOp::create(
+                    b, wMem, ValueRange{kb.add(p, kBitmapPrefetch)},
+                    /*isWrite=*/false,
+                    /*localityHint=*/3,
+                    /*isDataCache=*/true);
+                Value count = math::CtPopOp::create(b, bits);
+                nextP = kb.add(
+                    p, arith::IndexCastOp::create(
+                           b, b.getIndexType(),
+                           arith::ExtUIOp::create(b, b.getI32Type(), count)));
               } else {
-                wv = vector::ExpandLoadOp::create(
-                    b, kb.vecTy, wMem, ValueRange{p}, mask, kb.zeroVec());
+                wv = kb.load(wMem,
+                             kb.add(kb.mul(rows[r], kPad), kb.mul(ch, kLanes)));
               }
-              // The values' addresses depend on the masks, which hardware
-              // prefetchers do not follow (on Zen 5 they run 3x slower
-              // without this, docs/x86-avx512.md); one prefetch per chunk
-              // keeps ahead of the at most 64 bytes it consumes.
-              memref::PrefetchOp::create(b, wMem,
-                                         ValueRange{kb.add(p, kBitmapPrefetch)},
-                                         /*isWrite=*/false,
-                                         /*localityHint=*/3,
-                                         /*isDataCache=*/true);
-              Value count = math::CtPopOp::create(b, bits);
-              nextP = kb.add(p, arith::IndexCastOp::create(
-                                    b, b.getIndexType(),
-                                    arith::ExtUIOp::create(
-                                        b, b.getI32Type(), count)));
-            } else {
-              wv = kb.load(wMem, kb.add(kb.mul(rows[r], kPad),
-                                        kb.mul(ch, kLanes)));
+              for (int64_t i = 0; i < M; ++i) {
+                int64_t a = (u * RB + r) * M + i;
+                next[a] = kb.fma(wv, xs[i], iter[a]);
+              }
+              ps[r] = nextP;
             }
-            for (int64_t i = 0; i < M; ++i) {
-              int64_t a = (u * RB + r) * M + i;
-              next[a] = kb.fma(wv, xs[i], iter[a]);
-            }
-            ps[r] = nextP;
-          }
           }
           for (int64_t r = 0; r < RB; ++r)
             next[numAcc + r] = ps[r];
@@ -1151,8 +1150,8 @@ void emitNarrow(KernelContext &c, bool bitmap) {
         for (int64_t u = 1; u < U; ++u)
           acc = arith::AddFOp::create(b, acc,
                                       loop.getResult((u * RB + r) * M + i));
-        Value sum = vector::ReductionOp::create(
-            b, vector::CombiningKind::ADD, acc);
+        Value sum =
+            vector::ReductionOp::create(b, vector::CombiningKind::ADD, acc);
         SmallVector<Value> loopVals(numLoops, kb.idx(0));
         delinearize(b, b.getLoc(), rows[r], L.plan.nLoops, L.loopSizes,
                     loopVals);
@@ -1236,8 +1235,14 @@ sparsity::lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
   auto actType = cast<RankedTensorType>(actOperand->get().getType());
   auto outType = cast<RankedTensorType>(initOperand->get().getType());
 
-  X86Layer L{plan, impl, op, op.getStaticLoopRanges(), {}, {},
-             actType.getShape(), outType.getShape()};
+  X86Layer L{plan,
+             impl,
+             op,
+             op.getStaticLoopRanges(),
+             {},
+             {},
+             actType.getShape(),
+             outType.getShape()};
   L.actExpr = linearOperandExpr(op.getMatchingIndexingMap(actOperand),
                                 actType.getShape(), L.loopSizes);
   L.outExpr = linearOperandExpr(op.getMatchingIndexingMap(initOperand),
@@ -1270,9 +1275,9 @@ sparsity::lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
     // server cores prefers 256-bit vectors and would split them.
     fn->setAttr("passthrough",
                 rewriter.getArrayAttr(
-                    {rewriter.getArrayAttr({rewriter.getStringAttr(
-                                                "min-legal-vector-width"),
-                                            rewriter.getStringAttr("512")}),
+                    {rewriter.getArrayAttr(
+                         {rewriter.getStringAttr("min-legal-vector-width"),
+                          rewriter.getStringAttr("512")}),
                      rewriter.getArrayAttr(
                          {rewriter.getStringAttr("prefer-vector-width"),
                           rewriter.getStringAttr("512")})}));
@@ -1285,8 +1290,8 @@ sparsity::lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
       ReassociationIndices all;
       for (int64_t d = 0; d < t.getRank(); ++d)
         all.push_back(d);
-      return memref::CollapseShapeOp::create(b, v,
-                                             ArrayRef<ReassociationIndices>{all});
+      return memref::CollapseShapeOp::create(
+          b, v, ArrayRef<ReassociationIndices>{all});
     };
     KernelBuilder kb(b, module, kernelName, inlineLimit);
     KernelContext c{kb,

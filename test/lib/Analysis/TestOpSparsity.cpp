@@ -88,9 +88,9 @@ struct TestOpSparsityPass
           os << (state->zero.empty() ? "" : "; ") << "dead ";
           printSlices(os, state->dead);
         }
-        emitRemark(op->getLoc()) << "result #"
-                                 << cast<OpResult>(result).getResultNumber()
-                                 << ": " << text;
+        emitRemark(op->getLoc())
+            << "result #" << cast<OpResult>(result).getResultNumber() << ": "
+            << text;
       }
     });
 

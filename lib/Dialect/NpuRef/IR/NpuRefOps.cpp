@@ -22,9 +22,7 @@ using namespace mlir::npu_ref;
 int64_t GemmOp::getM() { return getResult().getType().getDimSize(0); }
 int64_t GemmOp::getK() { return getActivation().getType().getDimSize(2); }
 int64_t GemmOp::getN() { return getResult().getType().getDimSize(1); }
-int64_t GemmOp::getGroups() {
-  return getActivation().getType().getDimSize(0);
-}
+int64_t GemmOp::getGroups() { return getActivation().getType().getDimSize(0); }
 
 /// The elements of a `dense` or `dense_resource` payload of element type
 /// `T`; std::nullopt for a resource without data.
@@ -70,9 +68,8 @@ static std::string formatType(Type type) {
 }
 
 /// Checks that `attr` is a payload of `elementType` with `shape`.
-static LogicalResult verifyPayload(GemmOp op, StringRef name,
-                                   ElementsAttr attr, Type elementType,
-                                   ArrayRef<int64_t> shape) {
+static LogicalResult verifyPayload(GemmOp op, StringRef name, ElementsAttr attr,
+                                   Type elementType, ArrayRef<int64_t> shape) {
   auto type = RankedTensorType::get(shape, elementType);
   if (attr.getShapedType() != type)
     return op.emitOpError() << "'" << name << "' must be " << formatType(type)
@@ -123,8 +120,7 @@ LogicalResult GemmOp::verify() {
   if (getWeights())
     return emitOpError("mode \"zskip\" takes 'bitmap' and 'values', not "
                        "'weights'");
-  if (!getBitmap() || !getValues() || !getCols() || !getTileK() ||
-      !getGroup())
+  if (!getBitmap() || !getValues() || !getCols() || !getTileK() || !getGroup())
     return emitOpError("mode \"zskip\" needs 'bitmap', 'values', 'cols', "
                        "'tile_k' and 'group'");
   sparsity::NpuRefParams params;
@@ -139,11 +135,10 @@ LogicalResult GemmOp::verify() {
                          << ")";
 
   // The bitmap of every lane of every tile, in packing order.
-  int64_t laneBytesPerRow = (k / params.tileK) *
-                            sparsity::getLaneBitmapBytes(params.tileK, params);
+  int64_t laneBytesPerRow =
+      (k / params.tileK) * sparsity::getLaneBitmapBytes(params.tileK, params);
   if (k % params.tileK)
-    laneBytesPerRow +=
-        sparsity::getLaneBitmapBytes(k % params.tileK, params);
+    laneBytesPerRow += sparsity::getLaneBitmapBytes(k % params.tileK, params);
   int64_t bitmapBytes = n * laneBytesPerRow;
   auto i8 = IntegerType::get(getContext(), 8);
   if (failed(verifyPayload(*this, "bitmap", *getBitmap(), i8, {bitmapBytes})))
@@ -174,11 +169,10 @@ LogicalResult GemmOp::verify() {
           kept += llvm::popcount(bits);
           int64_t valid = std::clamp<int64_t>(numGroups - 8 * b, 0, 8);
           if (valid < 8 && (bits >> valid) != 0)
-            return emitOpError()
-                   << "'bitmap' byte " << byte + b << " (output " << n0 + l
-                   << ", reduction tile at " << k0
-                   << ") sets a padding bit: the tile has only " << numGroups
-                   << " group(s)";
+            return emitOpError() << "'bitmap' byte " << byte + b << " (output "
+                                 << n0 + l << ", reduction tile at " << k0
+                                 << ") sets a padding bit: the tile has only "
+                                 << numGroups << " group(s)";
         }
       }
     }

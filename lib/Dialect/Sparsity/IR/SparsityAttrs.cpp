@@ -33,14 +33,14 @@ using namespace mlir::sparsity;
 /// the verifier, not the parser, reports an empty index set.
 static ParseResult parseIndexList(AsmParser &parser,
                                   SmallVector<int64_t> &values) {
-  return parser.parseCommaSeparatedList(
-      AsmParser::Delimiter::Square, [&]() -> ParseResult {
-        int64_t value;
-        if (parser.parseInteger(value))
-          return failure();
-        values.push_back(value);
-        return success();
-      });
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                        [&]() -> ParseResult {
+                                          int64_t value;
+                                          if (parser.parseInteger(value))
+                                            return failure();
+                                          values.push_back(value);
+                                          return success();
+                                        });
 }
 
 static void printIndexList(AsmPrinter &printer, ArrayRef<int64_t> values) {
@@ -98,10 +98,9 @@ static bool blockImplies(BlockAttr lhs, BlockAttr rhs) {
   if (lhs.getShape().size() != rhs.getShape().size())
     return false;
   // A coarser granularity implies every granularity that divides it.
-  return llvm::all_of(llvm::zip_equal(lhs.getShape(), rhs.getShape()),
-                      [](auto sizes) {
-                        return std::get<0>(sizes) % std::get<1>(sizes) == 0;
-                      });
+  return llvm::all_of(
+      llvm::zip_equal(lhs.getShape(), rhs.getShape()),
+      [](auto sizes) { return std::get<0>(sizes) % std::get<1>(sizes) == 0; });
 }
 
 /// Prints a double in the shortest form that parses back to the same value,
@@ -132,8 +131,7 @@ LogicalResult ChannelsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "channels dimension must be non-negative, got "
                        << dim;
   if (group < 1)
-    return emitError() << "channels group size must be positive, got "
-                       << group;
+    return emitError() << "channels group size must be positive, got " << group;
   if (pruned.empty())
     return emitError() << "channels component must prune at least one index";
   for (auto [i, index] : llvm::enumerate(pruned)) {
@@ -176,8 +174,7 @@ UnstructuredAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-UnstructuredAttr UnstructuredAttr::getExact(MLIRContext *context,
-                                            int64_t nnz) {
+UnstructuredAttr UnstructuredAttr::getExact(MLIRContext *context, int64_t nnz) {
   return get(context, nnz, FloatAttr());
 }
 
@@ -388,8 +385,7 @@ namespace {
 /// failure like an InFlightDiagnostic does.
 struct SilentError {
   std::string text;
-  template <typename T>
-  SilentError &operator<<(const T &value) {
+  template <typename T> SilentError &operator<<(const T &value) {
     llvm::raw_string_ostream(text) << value;
     return *this;
   }
@@ -408,8 +404,7 @@ static LogicalResult checkAgainstShape(PatternAttr pattern,
     int64_t dim = channels.getDim();
     if (dim >= rank)
       return emitError() << "channels dimension " << dim
-                         << " is out of range for a rank-" << rank
-                         << " tensor";
+                         << " is out of range for a rank-" << rank << " tensor";
     int64_t size = shape[dim];
     if (ShapedType::isDynamic(size))
       continue;
@@ -429,8 +424,7 @@ static LogicalResult checkAgainstShape(PatternAttr pattern,
   if (NMAttr nm = pattern.getNm()) {
     if (nm.getDim() >= rank)
       return emitError() << "N:M dimension " << nm.getDim()
-                         << " is out of range for a rank-" << rank
-                         << " tensor";
+                         << " is out of range for a rank-" << rank << " tensor";
     int64_t size = shape[nm.getDim()];
     if (!ShapedType::isDynamic(size) && size % nm.getM() != 0)
       return emitError() << "N:M group size " << nm.getM()
@@ -471,9 +465,9 @@ static LogicalResult checkAgainstShape(PatternAttr pattern,
   return success();
 }
 
-LogicalResult PatternAttr::verifyAgainstShape(
-    function_ref<InFlightDiagnostic()> emitError,
-    ArrayRef<int64_t> shape) const {
+LogicalResult
+PatternAttr::verifyAgainstShape(function_ref<InFlightDiagnostic()> emitError,
+                                ArrayRef<int64_t> shape) const {
   return checkAgainstShape(*this, shape, emitError);
 }
 
@@ -482,8 +476,7 @@ LogicalResult PatternAttr::verifyAgainstShape(
 //===----------------------------------------------------------------------===//
 
 bool PatternAttr::empty() const {
-  return getChannels().empty() && !getUnstructured() && !getNm() &&
-         !getBlock();
+  return getChannels().empty() && !getUnstructured() && !getNm() && !getBlock();
 }
 
 ChannelsAttr PatternAttr::getChannelsFor(int64_t dim) const {
@@ -559,8 +552,9 @@ std::optional<int64_t> PatternAttr::getMaxNnz(ArrayRef<int64_t> shape) const {
   if (UnstructuredAttr unstructured = getUnstructured();
       unstructured && unstructured.getDensity()) {
     int64_t numElements = *getStaticNumElements(shape);
-    bound = std::min(*bound, static_cast<int64_t>(std::floor(
-                                 *unstructured.getDensityBound() * numElements)));
+    bound =
+        std::min(*bound, static_cast<int64_t>(std::floor(
+                             *unstructured.getDensityBound() * numElements)));
   }
   return bound;
 }
@@ -638,7 +632,8 @@ bool PatternAttr::implies(PatternAttr other, ArrayRef<int64_t> shape) const {
   }
 
   if (NMAttr theirs = other.getNm()) {
-    if (theirs.getN() < theirs.getM() && (!getNm() || !nmImplies(getNm(), theirs)))
+    if (theirs.getN() < theirs.getM() &&
+        (!getNm() || !nmImplies(getNm(), theirs)))
       return false;
   }
 

@@ -53,8 +53,8 @@ struct MergeNestedAnnotations : public OpRewritePattern<AnnotateOp> {
     assert(merged->implies(inner.getPattern(), shape) &&
            merged->implies(op.getPattern(), shape) &&
            "composition must state everything both patterns did");
-    rewriter.replaceOpWithNewOp<AnnotateOp>(op, op.getType(),
-                                            inner.getSource(), *merged);
+    rewriter.replaceOpWithNewOp<AnnotateOp>(op, op.getType(), inner.getSource(),
+                                            *merged);
     return success();
   }
 };

@@ -316,8 +316,8 @@ struct mlir::sparsity::StructuredFold::Impl {
   void addMember(Group &group, Value value, int64_t dim, ChannelMap map);
   void visit(Group &group, Operation *op, Value from, int64_t dim,
              ChannelMap map);
-  void linkLinalg(Group &group, linalg::LinalgOp op, AffineMap map,
-                  int64_t pos, ChannelMap channelMap);
+  void linkLinalg(Group &group, linalg::LinalgOp op, AffineMap map, int64_t pos,
+                  ChannelMap channelMap);
   void block(Group &group, Operation *op, const Twine &why);
   bool growGroup(Group &group, int64_t channels);
   bool coarsenGroup(Group &group, int64_t factor);
@@ -342,8 +342,7 @@ struct mlir::sparsity::StructuredFold::Impl {
   unsigned currentGroup = 0;
   std::vector<Group> groups;
   /// The group and map of every member (value, dimension).
-  DenseMap<std::pair<Value, int64_t>, std::pair<unsigned, ChannelMap>>
-      memberOf;
+  DenseMap<std::pair<Value, int64_t>, std::pair<unsigned, ChannelMap>> memberOf;
   DenseSet<std::pair<Operation *, unsigned>> visitedLoops;
   /// Node-based: references stay valid while the recursion inserts.
   std::map<std::pair<void *, int64_t>, SliceConstants> constantsCache;
@@ -370,7 +369,7 @@ struct mlir::sparsity::StructuredFold::Impl {
 //===----------------------------------------------------------------------===//
 
 void StructuredFold::Impl::block(Group &group, Operation *op,
-                                       const Twine &why) {
+                                 const Twine &why) {
   if (group.blockedAt)
     return;
   group.blockedAt = op;
@@ -419,7 +418,7 @@ bool StructuredFold::Impl::coarsenGroup(Group &group, int64_t factor) {
 }
 
 void StructuredFold::Impl::addOperand(Group &group, OpOperand &operand,
-                                            int64_t dim, ChannelMap map) {
+                                      int64_t dim, ChannelMap map) {
   if (isLeafDef(operand.get())) {
     group.leaves.push_back({&operand, dim, map});
     return;
@@ -427,14 +426,15 @@ void StructuredFold::Impl::addOperand(Group &group, OpOperand &operand,
   addMember(group, operand.get(), dim, map);
 }
 
-void StructuredFold::Impl::addMember(Group &group, Value value,
-                                           int64_t dim, ChannelMap map) {
+void StructuredFold::Impl::addMember(Group &group, Value value, int64_t dim,
+                                     ChannelMap map) {
   auto key = std::make_pair(value, dim);
   auto it = memberOf.find(key);
   if (it != memberOf.end()) {
     if (it->second.first != currentGroup || !(it->second.second == map))
-      block(group, value.getDefiningOp() ? value.getDefiningOp()
-                                         : value.getParentBlock()->getParentOp(),
+      block(group,
+            value.getDefiningOp() ? value.getDefiningOp()
+                                  : value.getParentBlock()->getParentOp(),
             "a tensor carries the channels in two different layouts");
     return;
   }
@@ -451,20 +451,20 @@ void StructuredFold::Impl::addMember(Group &group, Value value,
 }
 
 void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
-                                            AffineMap map, int64_t pos,
-                                            ChannelMap channelMap) {
+                                      AffineMap map, int64_t pos,
+                                      ChannelMap channelMap) {
   auto expr = dyn_cast<AffineDimExpr>(map.getResult(pos));
   if (!expr || !op.hasPureTensorSemantics()) {
-    block(group, op, llvm::formatv("{0} indexes the channels with an "
-                                   "expression this pass does not fold",
-                                   describe(op)));
+    block(group, op,
+          llvm::formatv("{0} indexes the channels with an "
+                        "expression this pass does not fold",
+                        describe(op)));
     return;
   }
   unsigned loop = expr.getPosition();
   if (!visitedLoops.insert({op, loop}).second)
     return;
-  bool reduction =
-      isReduction(op.getIteratorTypesArray()[loop]);
+  bool reduction = isReduction(op.getIteratorTypesArray()[loop]);
   bool layer = isContractionOrConvolution(op);
   if (reduction && !layer) {
     block(group, op,
@@ -482,9 +482,10 @@ void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
       continue;
     int64_t k = findLoop(op.getMatchingIndexingMap(&operand), loop);
     if (k == -2) {
-      block(group, op, llvm::formatv("{0} indexes the channels with an "
-                                     "expression this pass does not fold",
-                                     describe(op)));
+      block(group, op,
+            llvm::formatv("{0} indexes the channels with an "
+                          "expression this pass does not fold",
+                          describe(op)));
       return;
     }
     if (k >= 0)
@@ -495,14 +496,14 @@ void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
   for (OpOperand &init : op.getDpsInitsMutable()) {
     int64_t k = findLoop(op.getMatchingIndexingMap(&init), loop);
     if (k >= 0)
-      addMember(group, op->getResult(init.getOperandNumber() -
-                                     op.getNumDpsInputs()),
+      addMember(group,
+                op->getResult(init.getOperandNumber() - op.getNumDpsInputs()),
                 k, channelMap);
   }
 }
 
 void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
-                                       int64_t dim, ChannelMap map) {
+                                 int64_t dim, ChannelMap map) {
   bool fromResult = from.getDefiningOp() == op;
   // The rewrite rebuilds the ops of a function body, not of nested regions.
   if (!isa_and_nonnull<func::FuncOp>(op->getParentOp())) {
@@ -521,8 +522,8 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
     ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
     if (dim >= static_cast<int64_t>(low.size()) || low[dim] != 0 ||
         high[dim] != 0) {
-      block(group, op, llvm::formatv("{0} pads the channel dimension",
-                                     describe(op)));
+      block(group, op,
+            llvm::formatv("{0} pads the channel dimension", describe(op)));
       return;
     }
     if (fromResult)
@@ -545,9 +546,9 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
           inner *= source[*rest];
         // Index m of the result is index (m / inner) % size of the source;
         // the modulo drops out when no dimension before this one counts.
-        bool outermost = llvm::all_of(
-            llvm::make_range(indices.begin(), it),
-            [&](int64_t before) { return source[before] == 1; });
+        bool outermost =
+            llvm::all_of(llvm::make_range(indices.begin(), it),
+                         [&](int64_t before) { return source[before] == 1; });
         if (!outermost && source[dim] % (map.inner * map.channels) != 0) {
           block(group, op,
                 llvm::formatv("{0} merges a slice of the channels with other "
@@ -571,9 +572,10 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
       addOperand(group, collapse.getSrcMutable(), index, map);
       return;
     }
-    block(group, op, llvm::formatv("{0} merges the channels with other "
-                                   "dimensions, seen from its result",
-                                   describe(op)));
+    block(group, op,
+          llvm::formatv("{0} merges the channels with other "
+                        "dimensions, seen from its result",
+                        describe(op)));
     return;
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
@@ -654,14 +656,14 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
       for (OpOperand &input : op->getOpOperands())
         if (input.get() == from) {
           int64_t k = input.getOperandNumber();
-          int64_t sizeK = cast<RankedTensorType>(from.getType()).getDimSize(dim);
+          int64_t sizeK =
+              cast<RankedTensorType>(from.getType()).getDimSize(dim);
           int64_t sizeR = concat.getResultType().getDimSize(dim);
           // The group's channels are exactly this input's: they become the
           // input's part of the result's, the other inputs bring new ones.
           bool fresh = llvm::all_of(concat.getInputs(), [&](Value other) {
-            return other == from
-                       ? llvm::count(concat.getInputs(), from) == 1
-                       : !memberOf.count({other, dim});
+            return other == from ? llvm::count(concat.getInputs(), from) == 1
+                                 : !memberOf.count({other, dim});
           });
           if (fresh && map == ChannelMap{1, sizeK, 0} &&
               group.channels == sizeK && growGroup(group, sizeR))
@@ -683,9 +685,10 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
         ShapedType::isDynamicShape(slice.getStaticSizes()) ||
         llvm::any_of(strides, [](int64_t s) { return s != 1; }) ||
         slice.getSourceType().getRank() != slice.getResultType().getRank()) {
-      block(group, op, llvm::formatv("{0} is not a static, unit-stride slice "
-                                     "of the same rank",
-                                     describe(op)));
+      block(group, op,
+            llvm::formatv("{0} is not a static, unit-stride slice "
+                          "of the same rank",
+                          describe(op)));
       return;
     }
     if (fromResult)
@@ -743,16 +746,14 @@ void StructuredFold::Impl::formGroup(Member seed) {
 // Values
 //===----------------------------------------------------------------------===//
 
-const ConstantZeros *StructuredFold::Impl::getConstantZeros(
-    Value constant) {
+const ConstantZeros *StructuredFold::Impl::getConstantZeros(Value constant) {
   auto it = zerosCache.find(constant);
   if (it == zerosCache.end()) {
     std::optional<ConstantZeros> zeros;
     ElementsAttr values;
     std::string whyNot;
     if (matchPattern(constant, m_Constant(&values)))
-      if (FailureOr<ConstantZeros> scanned =
-              scanConstantZeros(values, whyNot);
+      if (FailureOr<ConstantZeros> scanned = scanConstantZeros(values, whyNot);
           succeeded(scanned))
         zeros = std::move(*scanned);
     it = zerosCache.try_emplace(constant, std::move(zeros)).first;
@@ -761,7 +762,7 @@ const ConstantZeros *StructuredFold::Impl::getConstantZeros(
 }
 
 bool StructuredFold::Impl::isZeroSlice(Value value, int64_t dim,
-                                             int64_t index) {
+                                       int64_t index) {
   if (arith::ConstantOp constant = getConstant(value)) {
     const ConstantZeros *zeros = getConstantZeros(constant);
     return zeros && llvm::binary_search(zeros->zeroSlices[dim], index);
@@ -802,8 +803,8 @@ std::optional<double> StructuredFold::Impl::getScalar(Value value) {
   return std::nullopt;
 }
 
-const SliceConstants &
-StructuredFold::Impl::sliceConstants(Value value, int64_t dim) {
+const SliceConstants &StructuredFold::Impl::sliceConstants(Value value,
+                                                           int64_t dim) {
   auto key = std::make_pair(value.getAsOpaquePointer(), dim);
   auto it = constantsCache.find(key);
   if (it != constantsCache.end())
@@ -837,7 +838,7 @@ static std::optional<double> fromAttr(Attribute attr) {
 }
 
 SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
-                                                                 int64_t dim) {
+                                                           int64_t dim) {
   std::optional<ArrayRef<int64_t>> shape = getStaticShape(value);
   if (!shape)
     return {};
@@ -917,7 +918,8 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
     ArrayRef<int64_t> shapeOut = expand.getResultType().getShape();
-    for (auto [g, indices] : llvm::enumerate(expand.getReassociationIndices())) {
+    for (auto [g, indices] :
+         llvm::enumerate(expand.getReassociationIndices())) {
       if (!llvm::is_contained(indices, dim))
         continue;
       if (othersAreUnit(shapeOut, indices, dim))
@@ -1018,8 +1020,8 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
   // A reduction over other dimensions folds its payload once per reduced
   // element (sum: n * k; max: k), up to a bound.
   int64_t reduced = 1;
-  for (auto [range, type] : llvm::zip(op.getStaticLoopRanges(),
-                                      op.getIteratorTypesArray()))
+  for (auto [range, type] :
+       llvm::zip(op.getStaticLoopRanges(), op.getIteratorTypesArray()))
     if (isReduction(type))
       reduced = ShapedType::isDynamic(range) ? -1 : reduced * range;
   if (reduced < 0 || reduced > (1 << 16))
@@ -1096,8 +1098,7 @@ static bool isConstantBroadcast(Operation *op) {
                       [](AffineMap m) { return m.isProjectedPermutation(); });
 }
 
-std::string
-StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
+std::string StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
   if (!isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType())))
     return "its element type is not a float";
   Operation *init = getSingleUseInit(op);
@@ -1139,9 +1140,9 @@ StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
 }
 
 void StructuredFold::Impl::addContribution(linalg::LinalgOp op,
-                                                 unsigned weightOperand,
-                                                 int64_t weightDim,
-                                                 ArrayRef<double> factors) {
+                                           unsigned weightOperand,
+                                           int64_t weightDim,
+                                           ArrayRef<double> factors) {
   // delta[o] += factors[i] * W[..., i, ...] (i along `weightDim`) summed over
   // the reduction dimensions, for every output coordinate o of W (its
   // parallel dimensions): one pass over W for all removed channels.
@@ -1158,10 +1159,9 @@ void StructuredFold::Impl::addContribution(linalg::LinalgOp op,
   SmallVector<int64_t> toResult;
   for (AffineExpr expr : weightMap.getResults()) {
     unsigned loop = cast<AffineDimExpr>(expr).getPosition();
-    toResult.push_back(
-        isReduction(op.getIteratorTypesArray()[loop])
-            ? -1
-            : findLoop(resultMap, loop));
+    toResult.push_back(isReduction(op.getIteratorTypesArray()[loop])
+                           ? -1
+                           : findLoop(resultMap, loop));
   }
   // The delta lives on the result dims that W's output dims index, in
   // ascending result order.
@@ -1308,9 +1308,9 @@ void StructuredFold::Impl::decide(Group &group) {
     for (const Leaf &l : group.leaves)
       if (l.operand == operands.front().first)
         map = l.map;
-    int64_t size = cast<RankedTensorType>(
-                       operands.front().first->get().getType())
-                       .getShape()[operands.front().second];
+    int64_t size =
+        cast<RankedTensorType>(operands.front().first->get().getType())
+            .getShape()[operands.front().second];
     std::string initWhy;
     bool initChecked = false;
     for (int64_t i = 0; i < size; ++i) {
@@ -1443,13 +1443,12 @@ void StructuredFold::Impl::decide(Group &group) {
         map = l.map;
     if (map.channels == 0 || !group.removed.test(map.channelOf(fold.index)))
       continue;
-    std::vector<double> &f =
-        factors[{fold.op, fold.weight, fold.weightDim}];
+    std::vector<double> &f = factors[{fold.op, fold.weight, fold.weightDim}];
     if (f.empty())
-      f.assign(cast<RankedTensorType>(
-                   fold.op->getOperand(fold.weight).getType())
-                   .getDimSize(fold.weightDim),
-               0.0);
+      f.assign(
+          cast<RankedTensorType>(fold.op->getOperand(fold.weight).getType())
+              .getDimSize(fold.weightDim),
+          0.0);
     f[fold.index] = fold.value;
   }
   for (auto &[key, f] : factors)
@@ -1515,7 +1514,7 @@ static Value createConstant(OpBuilder &builder, Location loc,
 }
 
 Value StructuredFold::Impl::materializeLeaf(OpBuilder &builder,
-                                                  OpOperand &operand) {
+                                            OpOperand &operand) {
   Value old = operand.get();
   auto type = cast<RankedTensorType>(old.getType());
   KeptLists kept(type.getRank());
@@ -1551,7 +1550,8 @@ Value StructuredFold::Impl::materializeLeaf(OpBuilder &builder,
     std::optional<Payload> payload =
         Payload::read(DenseElementsAttr::getFromRawBuffer(
             RankedTensorType::get(biasShape, elementType), raw));
-    std::vector<char> bytes = sliceBytes(*payload, biasShape, biasKept, nullptr);
+    std::vector<char> bytes =
+        sliceBytes(*payload, biasShape, biasKept, nullptr);
     Value constant = createConstant(
         builder, loc,
         RankedTensorType::get(getKeptShape(biasShape, biasKept), elementType),
@@ -1656,8 +1656,8 @@ LogicalResult StructuredFold::Impl::rewrite(func::FuncOp function) {
   for (Operation *op : llvm::reverse(replaced)) {
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp())
-        if (isa<arith::ConstantOp, tensor::EmptyOp, AnnotateOp,
-                linalg::FillOp>(def))
+        if (isa<arith::ConstantOp, tensor::EmptyOp, AnnotateOp, linalg::FillOp>(
+                def))
           leaves.push_back(def);
     op->erase();
   }
@@ -1670,8 +1670,7 @@ LogicalResult StructuredFold::Impl::rewrite(func::FuncOp function) {
       if (Operation *def = operand.getDefiningOp())
         leaves.push_back(def);
     leaf->erase();
-    leaves.erase(std::remove(leaves.begin(), leaves.end(), leaf),
-                 leaves.end());
+    leaves.erase(std::remove(leaves.begin(), leaves.end(), leaf), leaves.end());
   }
   return success();
 }
@@ -1693,9 +1692,10 @@ StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis,
       Value result = op->getResult(0);
       int64_t dim = roles.resultDim[roles.outDim];
       if (!memberOf.count({result, dim}))
-        formGroup({result, dim,
-                   {1, cast<RankedTensorType>(result.getType()).getDimSize(
-                           dim)}});
+        formGroup(
+            {result,
+             dim,
+             {1, cast<RankedTensorType>(result.getType()).getDimSize(dim)}});
     }
     if (!layer.zeroInChannels.empty() && roles.inDim >= 0 &&
         roles.activationDim[roles.inDim] >= 0) {
@@ -1706,9 +1706,10 @@ StructuredFold::Impl::Impl(const OpSparsityAnalysis &analysis,
         int64_t dim = roles.activationDim[roles.inDim];
         Value value = input->get();
         if (!memberOf.count({value, dim}))
-          formGroup({value, dim,
-                     {1, cast<RankedTensorType>(value.getType())
-                             .getDimSize(dim)}});
+          formGroup(
+              {value,
+               dim,
+               {1, cast<RankedTensorType>(value.getType()).getDimSize(dim)}});
       }
     }
   }
@@ -1829,9 +1830,7 @@ int64_t StructuredFold::getRemovedChannels() const {
   return impl->removedChannels;
 }
 
-int64_t StructuredFold::getChangedGroups() const {
-  return impl->changedGroups;
-}
+int64_t StructuredFold::getChangedGroups() const { return impl->changedGroups; }
 
 int64_t StructuredFold::getRemovedWeights(const LayerInfo &layer) const {
   return impl->getRemovedWeights(layer);
@@ -1883,9 +1882,8 @@ void SparsityFoldStructuredPass::runOnOperation() {
   emitRemark(module.getLoc()) << llvm::formatv(
       "sparsity-fold-structured: removed {0} channels in {1} groups; MACs "
       "{2} -> {3} ({4:P2} fewer)",
-      fold.getRemovedChannels(), fold.getChangedGroups(), macsBefore,
-      macsAfter,
-      macsBefore == 0 ? 0.0
-                      : static_cast<double>(macsBefore - macsAfter) /
-                            macsBefore);
+      fold.getRemovedChannels(), fold.getChangedGroups(), macsBefore, macsAfter,
+      macsBefore == 0
+          ? 0.0
+          : static_cast<double>(macsBefore - macsAfter) / macsBefore);
 }

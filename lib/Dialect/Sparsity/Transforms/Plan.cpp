@@ -41,14 +41,15 @@ struct SparsityPlanPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
-    FailureOr<TargetDescription> target = resolveTarget(targetSpec, module, error);
+    FailureOr<TargetDescription> target =
+        resolveTarget(targetSpec, module, error);
     if (failed(target)) {
       module.emitError() << "sparsity-plan: " << error;
       return signalPassFailure();
     }
     std::string implList = llvm::join(target->implementations, ", ");
-    if (!force.empty() && !llvm::is_contained(target->implementations,
-                                              force.getValue())) {
+    if (!force.empty() &&
+        !llvm::is_contained(target->implementations, force.getValue())) {
       module.emitError() << "sparsity-plan: force=" << force
                          << " is not an implementation of target '"
                          << target->name << "' (" << implList << ")";

@@ -70,9 +70,8 @@ struct Prunable {
 
   /// |w| of element `i`.
   double magnitude(int64_t i) const {
-    return std::fabs(
-        readElementAsDouble(bytes.data() + i * byteWidth, elementType,
-                            byteWidth));
+    return std::fabs(readElementAsDouble(bytes.data() + i * byteWidth,
+                                         elementType, byteWidth));
   }
 };
 
@@ -159,8 +158,7 @@ private:
   void collect(const OpSparsityAnalysis &analysis);
   LogicalResult checkShapes(Location loc);
   void buildChannelGroups(const OpSparsityAnalysis &analysis);
-  void pruneUnits(std::vector<Unit> units, double share,
-                  unsigned numOwners,
+  void pruneUnits(std::vector<Unit> units, double share, unsigned numOwners,
                   function_ref<int64_t(unsigned)> ownerUnits,
                   function_ref<void(const Unit &)> apply);
   void pruneChannels(double share);
@@ -181,8 +179,8 @@ private:
   int64_t currentSaved() const;
   /// Writes the pruned constants; returns how many changed. `constantOf`
   /// maps a layer's constant to the one to rewrite (default: itself).
-  int64_t write(function_ref<arith::ConstantOp(arith::ConstantOp)> constantOf =
-                    nullptr);
+  int64_t write(
+      function_ref<arith::ConstantOp(arith::ConstantOp)> constantOf = nullptr);
   /// hybrid=auto: prunes with the structured share of lowest predicted
   /// latency on the device.
   LogicalResult searchHybrid(ModuleOp module,
@@ -194,9 +192,8 @@ private:
   /// `ownKeys` are the resources of `module`; every other one the copy
   /// creates is released with it.
   double predictSelection(ModuleOp module, const TargetDescription &device,
-                          const llvm::StringSet<> &ownKeys,
-                          int64_t &predicted, int64_t &unpredicted,
-                          std::string &firstUnpredicted);
+                          const llvm::StringSet<> &ownKeys, int64_t &predicted,
+                          int64_t &unpredicted, std::string &firstUnpredicted);
 
   Granularity kind = Granularity::Unstructured;
   bool useL2 = false;
@@ -277,8 +274,8 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
     excludeRegex = std::make_shared<llvm::Regex>(exclude);
     std::string error;
     if (!excludeRegex->isValid(error))
-      return bad("exclude", "invalid regular expression '" + exclude +
-                                "': " + error);
+      return bad("exclude",
+                 "invalid regular expression '" + exclude + "': " + error);
   }
   if (minKept < 0)
     return bad("min-kept",
@@ -416,8 +413,8 @@ LogicalResult SparsityPrunePass::checkShapes(Location loc) {
 int64_t SparsityPrunePass::currentSaved() const {
   int64_t saved = savedOutside;
   for (const Prunable &layer : layers)
-    saved += static_cast<int64_t>(layer.pruned.count()) *
-             (byOps ? layer.uses : 1);
+    saved +=
+        static_cast<int64_t>(layer.pruned.count()) * (byOps ? layer.uses : 1);
   return saved;
 }
 
@@ -443,10 +440,10 @@ int64_t SparsityPrunePass::totalMetric() const {
 /// owner and index, until `share` of the metric is reached: over all owners
 /// (global) or within each owner (layer). Every owner keeps at least one
 /// unit.
-void SparsityPrunePass::pruneUnits(
-    std::vector<Unit> units, double share, unsigned numOwners,
-    function_ref<int64_t(unsigned)> ownerUnits,
-    function_ref<void(const Unit &)> apply) {
+void SparsityPrunePass::pruneUnits(std::vector<Unit> units, double share,
+                                   unsigned numOwners,
+                                   function_ref<int64_t(unsigned)> ownerUnits,
+                                   function_ref<void(const Unit &)> apply) {
   auto key = [&](const Unit &u) {
     return global ? u.norm / std::max<int64_t>(u.cost, 1) : u.norm;
   };
@@ -484,8 +481,7 @@ void SparsityPrunePass::pruneUnits(
   }
 }
 
-void SparsityPrunePass::buildChannelGroups(
-    const OpSparsityAnalysis &analysis) {
+void SparsityPrunePass::buildChannelGroups(const OpSparsityAnalysis &analysis) {
   // Follow each layer's output channels through ops that keep channels
   // apart; where two layers' channels meet (a residual addition) or a
   // depthwise layer filters them one by one, the layers are coupled.
@@ -679,8 +675,7 @@ void SparsityPrunePass::pruneBlocks() {
         unit.index = r * cols + c;
         int64_t count = 0;
         forEachInBox(layer.shape, layer.outDim, r * blockR, (r + 1) * blockR,
-                     layer.inDim, c * blockC, (c + 1) * blockC,
-                     [&](int64_t i) {
+                     layer.inDim, c * blockC, (c + 1) * blockC, [&](int64_t i) {
                        double v = layer.magnitude(i);
                        unit.norm += useL2 ? v * v : v;
                        count += !layer.pruned.test(i);
@@ -804,29 +799,29 @@ void SparsityPrunePass::pruneUnstructured() {
   auto select = [&](ArrayRef<unsigned> members, int64_t needed) {
     selectionTotals.reset();
     if (ArrayRef<unsigned>(scoredMembers) != members) {
-    scoredMembers.assign(members.begin(), members.end());
-    scores.assign(members.size(), {});
-    for (auto [m, l] : llvm::enumerate(members)) {
-      const Prunable &layer = layers[l];
-      std::vector<uint32_t> &out = scores[m];
-      out.resize(layer.size());
-      double divisor = byOps ? static_cast<double>(layer.uses) : 1.0;
-      for (int64_t i = 0, e = layer.size(); i < e; ++i) {
-        if (layer.pruned.test(i)) {
-          out[i] = kPruned;
-          continue;
+      scoredMembers.assign(members.begin(), members.end());
+      scores.assign(members.size(), {});
+      for (auto [m, l] : llvm::enumerate(members)) {
+        const Prunable &layer = layers[l];
+        std::vector<uint32_t> &out = scores[m];
+        out.resize(layer.size());
+        double divisor = byOps ? static_cast<double>(layer.uses) : 1.0;
+        for (int64_t i = 0, e = layer.size(); i < e; ++i) {
+          if (layer.pruned.test(i)) {
+            out[i] = kPruned;
+            continue;
+          }
+          if (layer.kept.test(i)) {
+            out[i] = kKept;
+            continue;
+          }
+          float score = static_cast<float>(layer.magnitude(i) / divisor);
+          uint32_t bits;
+          std::memcpy(&bits, &score, 4);
+          // A non-zero weight never scores "already pruned".
+          out[i] = std::max<uint32_t>(bits, 1);
         }
-        if (layer.kept.test(i)) {
-          out[i] = kKept;
-          continue;
-        }
-        float score = static_cast<float>(layer.magnitude(i) / divisor);
-        uint32_t bits;
-        std::memcpy(&bits, &score, 4);
-        // A non-zero weight never scores "already pruned".
-        out[i] = std::max<uint32_t>(bits, 1);
       }
-    }
     }
     auto histogram = [&](auto bucketOf, auto inRange) {
       std::vector<int64_t> counts(1 << 16, 0);
@@ -839,8 +834,8 @@ void SparsityPrunePass::pruneUnstructured() {
       return counts;
     };
     // Level 1: the high 16 bits.
-    std::vector<int64_t> high = histogram(
-        [](uint32_t v) { return v >> 16; }, [](uint32_t) { return true; });
+    std::vector<int64_t> high = histogram([](uint32_t v) { return v >> 16; },
+                                          [](uint32_t) { return true; });
     int64_t below = 0;
     uint32_t bucket = 0;
     for (; bucket < (1u << 16); ++bucket) {
@@ -853,9 +848,9 @@ void SparsityPrunePass::pruneUnstructured() {
       threshold = kKept; // Not reachable: every candidate goes.
     } else {
       // Level 2: the low 16 bits inside that bucket.
-      std::vector<int64_t> low = histogram(
-          [](uint32_t v) { return v & 0xFFFF; },
-          [&](uint32_t v) { return (v >> 16) == bucket; });
+      std::vector<int64_t> low =
+          histogram([](uint32_t v) { return v & 0xFFFF; },
+                    [&](uint32_t v) { return (v >> 16) == bucket; });
       uint32_t lowBits = 0;
       for (; lowBits < (1u << 16); ++lowBits) {
         if (below + low[lowBits] >= needed)
@@ -988,8 +983,8 @@ int64_t SparsityPrunePass::write(
     auto type = cast<RankedTensorType>(constant.getType());
     size_t numBytes = layer.size() * layer.byteWidth;
     Attribute value;
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(
-            constant.getValue())) {
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(constant.getValue())) {
       AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
           numBytes, std::max<size_t>(layer.byteWidth, 8),
           /*dataIsMutable=*/true);
@@ -1004,8 +999,8 @@ int64_t SparsityPrunePass::write(
       std::vector<char> data(layer.bytes.begin(),
                              layer.bytes.begin() + numBytes);
       for (int i : layer.pruned.set_bits())
-        std::memset(data.data() + static_cast<int64_t>(i) * layer.byteWidth,
-                    0, layer.byteWidth);
+        std::memset(data.data() + static_cast<int64_t>(i) * layer.byteWidth, 0,
+                    layer.byteWidth);
       value = DenseElementsAttr::getFromRawBuffer(type, data);
     }
     // The old pattern no longer holds: drop annotations of this constant.
@@ -1032,9 +1027,9 @@ void SparsityPrunePass::runOnOperation() {
   savedOutside = byOps ? before.savedUnstructured + before.savedStructured
                        : before.zeroParams;
   for (const Prunable &layer : layers)
-    savedOutside -= byOps ? layer.info->savedUnstructured +
-                                layer.info->savedStructured
-                          : layer.info->zeroParams;
+    savedOutside -=
+        byOps ? layer.info->savedUnstructured + layer.info->savedStructured
+              : layer.info->zeroParams;
   if (failed(checkShapes(loc)))
     return signalPassFailure();
 
@@ -1065,8 +1060,7 @@ void SparsityPrunePass::runOnOperation() {
 
   // What is achieved, counted before rewriting (the same figures the report
   // gives afterwards).
-  SparsityTotals totals =
-      selectionTotals ? *selectionTotals : countSelection();
+  SparsityTotals totals = selectionTotals ? *selectionTotals : countSelection();
   int64_t changed = write();
   analysis = nullptr;
   layers.clear();
@@ -1096,14 +1090,14 @@ void SparsityPrunePass::runOnOperation() {
           "sparsity-prune: reached {0:P2} of the {1}, not the target {2:P2}: "
           "whole weights are the unit, and the layers that can be pruned (see "
           "the remarks) keep min-kept = {3} weights each",
-          ratio(saved, whole), byOps ? "MACs" : "parameters",
-          target.getValue(), minKept.getValue());
+          ratio(saved, whole), byOps ? "MACs" : "parameters", target.getValue(),
+          minKept.getValue());
   }
   emitRemark(loc) << llvm::formatv(
       "sparsity-prune: {0} layers changed; s_param = {1:P2} ({2} of {3} "
       "weights zero), s_op = {4:P2} ({5:P2} from the zeros alone)",
-      changed, ratio(totals.zeroParams, totals.params),
-      totals.zeroParams, totals.params, ratio(totals.savedMacs, totals.macs),
+      changed, ratio(totals.zeroParams, totals.params), totals.zeroParams,
+      totals.params, ratio(totals.savedMacs, totals.macs),
       ratio(totals.savedUnstructured + totals.savedStructured, totals.macs));
 }
 
@@ -1161,8 +1155,7 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
   std::string error;
   FailureOr<TargetDescription> dev = resolveTarget(device, module, error);
   if (failed(dev)) {
-    emitError(module.getLoc())
-        << "sparsity-prune: option 'device': " << error;
+    emitError(module.getLoc()) << "sparsity-prune: option 'device': " << error;
     return failure();
   }
   buildChannelGroups(analysis);
@@ -1195,8 +1188,8 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
   };
   std::vector<Split> splits;
   for (int64_t i = 0; i <= hybridSteps; ++i) {
-    double share = target * static_cast<double>(i) /
-                   static_cast<double>(hybridSteps);
+    double share =
+        target * static_cast<double>(i) / static_cast<double>(hybridSteps);
     select(share);
     SparsityTotals totals =
         selectionTotals ? *selectionTotals : countSelection();
@@ -1205,8 +1198,8 @@ SparsityPrunePass::searchHybrid(ModuleOp module,
                                         static_cast<double>(totals.macs);
     int64_t predicted = 0, unpredicted = 0;
     std::string firstUnpredicted;
-    double us = predictSelection(module, *dev, ownKeys, predicted,
-                                 unpredicted, firstUnpredicted);
+    double us = predictSelection(module, *dev, ownKeys, predicted, unpredicted,
+                                 firstUnpredicted);
     splits.push_back({share, sOp, us});
     // Layers the model cannot predict are left out of every split alike;
     // with none predicted there is nothing to choose from.

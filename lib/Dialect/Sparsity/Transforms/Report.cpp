@@ -311,8 +311,7 @@ static std::string renderCSV(const OpSparsityAnalysis &analysis) {
        << row.unstructured << "," << row.structured << "," << row.propagated
        << "," << llvm::format("%.6f", ratio(row.saved, row.macs)) << ","
        << row.perLayer(row.zeroOut) << "," << row.perLayer(row.zeroIn) << ","
-       << row.nm << ","
-       << row.block << "\n";
+       << row.nm << "," << row.block << "\n";
   }
   return text;
 }
@@ -354,10 +353,10 @@ static std::string renderMarkdown(const OpSparsityAnalysis &analysis) {
        << " | " << row.perLayer(row.uses) << " | " << row.macs << " | "
        << row.saved
        << llvm::format(" | %.2f%%", 100 * ratio(row.saved, row.macs)) << " | "
-       << (row.isTotal ? "" : row.perLayer(row.zeroOut) + "/" +
-                                  row.perLayer(row.zeroIn))
-       << " | " << row.nm << " | "
-       << row.block << " |\n";
+       << (row.isTotal
+               ? ""
+               : row.perLayer(row.zeroOut) + "/" + row.perLayer(row.zeroIn))
+       << " | " << row.nm << " | " << row.block << " |\n";
   }
   if (!analysis.getUncounted().empty()) {
     os << "\nNot counted:\n\n";
@@ -390,16 +389,15 @@ struct SparsityReportPass
     else if (format == "md")
       render = renderMarkdown;
     if (!render) {
-      emitError(module.getLoc())
-          << "sparsity-report: unknown format '" << format
-          << "' (expected json, csv or md)";
+      emitError(module.getLoc()) << "sparsity-report: unknown format '"
+                                 << format << "' (expected json, csv or md)";
       return signalPassFailure();
     }
 
     const auto &analysis = getAnalysis<OpSparsityAnalysis>();
     for (const UncountedOp &op : analysis.getUncounted())
-      emitRemark(op.op->getLoc()) << "layer '" << op.name
-                          << "' not counted: " << op.reason;
+      emitRemark(op.op->getLoc())
+          << "layer '" << op.name << "' not counted: " << op.reason;
     for (const AnalysisNote &note : analysis.getNotes())
       emitRemark(note.op->getLoc()) << note.message;
 

@@ -25,9 +25,8 @@ struct SparsityStripAnnotationsPass
           SparsityStripAnnotationsPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
-    getOperation()->walk([&](AnnotateOp op) {
-      rewriter.replaceOp(op, op.getSource());
-    });
+    getOperation()->walk(
+        [&](AnnotateOp op) { rewriter.replaceOp(op, op.getSource()); });
   }
 };
 } // namespace

@@ -21,9 +21,9 @@ static PatternAttr parse(MLIRContext &context, llvm::StringRef text) {
 int main() {
   MLIRContext context;
   context.loadDialect<SparsityDialect>();
-  PatternAttr pattern = parse(
-      context, "#sparsity.pattern<channels<dim = 0, pruned = [1, 3]>, "
-               "unstructured<nnz = 10>>");
+  PatternAttr pattern =
+      parse(context, "#sparsity.pattern<channels<dim = 0, pruned = [1, 3]>, "
+                     "unstructured<nnz = 10>>");
   int64_t shape[] = {4, 8};
   llvm::outs() << "parsed: " << pattern << "\n";
   llvm::outs() << "max nnz for 4x8: " << *pattern.getMaxNnz(shape) << "\n";
