@@ -30,14 +30,14 @@ else
 fi
 
 if [[ $fix == 1 ]]; then
-  "$clang_format" -i "${files[@]}"
+  "$clang_format" --style="file:$root/.clang-format" -i "${files[@]}"
   echo "check-format: formatted ${#files[@]} files"
   exit 0
 fi
 
 bad=0
 for f in "${files[@]}"; do
-  if ! diff -u "$f" <("$clang_format" "$f") > /tmp/check-format.$$ 2>&1; then
+  if ! diff -u "$f" <("$clang_format" --style="file:$root/.clang-format" "$f") > /tmp/check-format.$$ 2>&1; then
     echo "check-format: $f is not clang-format clean:"
     sed -n '3,12p' /tmp/check-format.$$ | sed 's/^/    /'
     bad=$((bad + 1))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), configures, builds and runs every test suite of
-# sparsity-mlir: the lit suite and the GoogleTest unit tests.
+# sparsity-mlir: the format check, the lit suite and the GoogleTest unit tests.
 #
 #   scripts/test.sh             plain build in build/ (clang-22, Release, -Werror)
 #   scripts/test.sh --sanitize  ASan+UBSan build in build-san/, same suites
@@ -49,7 +49,14 @@ echo "test.sh: build took $(( $(date +%s) - start )) s"
 
 status=0
 log="$dir/check.log"
-ninja -C "$dir" -j "$SPARSITY_JOBS" check-sparsity-lit 2>&1 | tee "$log" || status=1
+# The format check (clang-format-22, .clang-format) counts as one test.
+if "$SPARSITY_ROOT/scripts/check-format.sh" 2>&1 | tee "$log"; then
+  echo "[  PASSED  ] 1 test (format)" >> "$log"
+else
+  echo "[  FAILED  ] 1 test (format)" >> "$log"
+  status=1
+fi
+ninja -C "$dir" -j "$SPARSITY_JOBS" check-sparsity-lit 2>&1 | tee -a "$log" || status=1
 if [[ $mode == sanitize ]]; then
   export ASAN_OPTIONS="detect_leaks=1:detect_container_overflow=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -82,6 +82,9 @@ try:
             config.available_features.add("avx512")
 except OSError:
     pass
+# Debian's clang-format-22: scripts/check-format.sh (test/Tools/check-format).
+if shutil.which("clang-format-22"):
+    config.available_features.add("clang-format")
 # The OpenMP runtime that sparsity-run --num-threads N > 1 loads.
 if os.path.exists(config.sparsity_openmp_runtime):
     config.available_features.add("openmp")
