@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TensorData.h"
-#include "sparsity-mlir/Runtime/Npy.h"
+#include "sparsity-mlir/Support/Npy.h"
 
 #include "sparsity-mlir/Import/ONNXImporter.h"
 

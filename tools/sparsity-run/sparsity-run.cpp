@@ -4,7 +4,8 @@
 // default CPU pipeline (sparsity-cpu-pipeline), JIT-compiles it with MLIR's
 // ExecutionEngine and calls an entry function on random or .npy inputs; the
 // outputs can be written as .npy, compared against .npy files or against a
-// reference program, and timed. The driver is RunDriver.cpp;
+// reference program, and timed. The driver is the library
+// SparsityMLIRExecutionEngine (lib/ExecutionEngine/RunDriver.cpp);
 // docs/sparsity-run.md is the user guide.
 //
 // Exit codes: 0 success (and every comparison matched), 1 a comparison did
@@ -12,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RunDriver.h"
+#include "sparsity-mlir/ExecutionEngine/RunDriver.h"
 
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/TargetSelect.h"

@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../sparsity-run/RunDriver.h"
+#include "sparsity-mlir/ExecutionEngine/RunDriver.h"
 
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefOps.h"
 #include "sparsity-mlir/Target/NpuRef.h"

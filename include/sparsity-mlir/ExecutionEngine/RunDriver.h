@@ -1,14 +1,15 @@
-//===- RunDriver.h - the sparsity-run driver, shared by tools ---*- C++ -*-===//
+//===- RunDriver.h - the sparsity-run driver as a library -------*- C++ -*-===//
 //
 // Part of sparsity-mlir. The whole of sparsity-run (options, inputs, JIT,
-// comparison, benchmark) as one function, compiled into sparsity-run and
-// sparsity-sim. A tool adapts it with hooks: a rewrite of the parsed program
+// comparison, benchmark) as one function of the library
+// SparsityMLIRExecutionEngine, which sparsity-run and sparsity-sim link (as
+// upstream's mlir-runner links JitRunner). A tool adapts it with hooks: a rewrite of the parsed program
 // before it is lowered, and extra symbols for the JIT.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SPARSITY_MLIR_TOOLS_SPARSITY_RUN_RUNDRIVER_H
-#define SPARSITY_MLIR_TOOLS_SPARSITY_RUN_RUNDRIVER_H
+#ifndef SPARSITY_MLIR_EXECUTIONENGINE_RUNDRIVER_H
+#define SPARSITY_MLIR_EXECUTIONENGINE_RUNDRIVER_H
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -50,4 +51,4 @@ int runMain(const RunHooks &hooks);
 } // namespace sparsity
 } // namespace mlir
 
-#endif // SPARSITY_MLIR_TOOLS_SPARSITY_RUN_RUNDRIVER_H
+#endif // SPARSITY_MLIR_EXECUTIONENGINE_RUNDRIVER_H

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SPARSITY_MLIR_RUNTIME_NPY_H
-#define SPARSITY_MLIR_RUNTIME_NPY_H
+#ifndef SPARSITY_MLIR_SUPPORT_NPY_H
+#define SPARSITY_MLIR_SUPPORT_NPY_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -78,4 +78,4 @@ llvm::Error writeNpyFile(llvm::StringRef path, const NpyArray &array);
 } // namespace sparsity
 } // namespace mlir
 
-#endif // SPARSITY_MLIR_RUNTIME_NPY_H
+#endif // SPARSITY_MLIR_SUPPORT_NPY_H

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Runtime/Npy.h"
+#include "sparsity-mlir/Support/Npy.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

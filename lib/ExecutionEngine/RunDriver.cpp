@@ -1,7 +1,7 @@
 //===- RunDriver.cpp - JIT-run, verify and benchmark a function -----------===//
 //
-// Part of sparsity-mlir. The driver of sparsity-run, compiled into
-// sparsity-run and sparsity-sim (RunDriver.h). Lowers a linalg-on-tensors
+// Part of sparsity-mlir. The driver of sparsity-run, a library that
+// sparsity-run and sparsity-sim link (RunDriver.h). Lowers a linalg-on-tensors
 // program through the default CPU pipeline (sparsity-cpu-pipeline),
 // JIT-compiles it with MLIR's ExecutionEngine and calls an entry function on
 // random or .npy inputs; the outputs can be written as .npy, compared against
@@ -13,11 +13,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RunDriver.h"
+#include "sparsity-mlir/ExecutionEngine/RunDriver.h"
 
 #include "sparsity-mlir/Pipelines/Pipelines.h"
 #include "sparsity-mlir/Registration/Registration.h"
-#include "sparsity-mlir/Runtime/Npy.h"
+#include "sparsity-mlir/Support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
