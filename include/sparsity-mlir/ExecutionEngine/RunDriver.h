@@ -3,8 +3,9 @@
 // Part of sparsity-mlir. The whole of sparsity-run (options, inputs, JIT,
 // comparison, benchmark) as one function of the library
 // SparsityMLIRExecutionEngine, which sparsity-run and sparsity-sim link (as
-// upstream's mlir-runner links JitRunner). A tool adapts it with hooks: a rewrite of the parsed program
-// before it is lowered, and extra symbols for the JIT.
+// upstream's mlir-runner links JitRunner). A tool adapts it with hooks: a
+// rewrite of the parsed program before it is lowered, and extra symbols for the
+// JIT.
 //
 //===----------------------------------------------------------------------===//
 
