@@ -13,7 +13,7 @@
 // RUN: test ! -e %t.2
 // RUN: not sparsity-opt %s --sparsity-prune="hybrid=auto metric=ops" 2>&1 | FileCheck %s --check-prefix=NOTARGET
 //
-// VALUE: error: sparsity-prune: option 'hybrid': unknown value 'manual' (expected auto)
+// VALUE: error: sparsity-prune: option 'hybrid': unknown value 'manual' (expected none or auto)
 // METRIC: error: sparsity-prune: option 'hybrid': hybrid=auto splits an operation budget between channels and single weights: it needs granularity=unstructured metric=ops scope=global
 // STRUCT: error: sparsity-prune: option 'structured': hybrid=auto chooses the structured share itself: give one or the other
 // STEPS: error: sparsity-prune: option 'hybrid-steps': 0 is outside [1, 100]

@@ -6,7 +6,7 @@
 // RUN: test ! -e %t.bad.json
 // RUN: not sparsity-opt %s --sparsity-report="output=%t.missing/dir/report.json" -o %t.out 2>&1 | FileCheck %s --check-prefix=WRITE
 
-// FORMAT: error: sparsity-report: unknown format 'xml' (expected json, csv or md)
+// FORMAT: error: sparsity-report: option 'format': unknown value 'xml' (expected json, csv or md)
 // WRITE: error: sparsity-report: cannot write '{{.*}}missing/dir/report.json': {{.*}}
 
 // The summary, on the module.

@@ -1855,6 +1855,17 @@ struct SparsityFoldStructuredPass
     : public sparsity::impl::SparsityFoldStructuredPassBase<
           SparsityFoldStructuredPass> {
   using Base::Base;
+
+  /// Checks the option names and values when the options are parsed.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    static const OptionCheck checks[] = {{"fold-constants", checkBoolOption}};
+    if (failed(checkPassOptions(*this, options, checks, errorHandler)))
+      return failure();
+    return Pass::initializeOptions(options, errorHandler);
+  }
+
   void runOnOperation() override;
 };
 } // namespace

@@ -10,6 +10,7 @@
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityDialect.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
+#include "sparsity-mlir/Support/PassOptions.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -38,23 +39,52 @@ struct SparsityPlanPass
     : public sparsity::impl::SparsityPlanPassBase<SparsityPlanPass> {
   using SparsityPlanPassBase::SparsityPlanPassBase;
 
+  /// Checks the option names and, for a preset or file target, the target
+  /// and `force=` as soon as the options are parsed: one-line errors.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(checkPassOptions(*this, options, {}, errorHandler)) ||
+        failed(Pass::initializeOptions(options, errorHandler)))
+      return failure();
+    if (targetSpec.empty() || targetSpec == "module")
+      return success();
+    std::string error;
+    FailureOr<TargetDescription> target =
+        resolveTarget(targetSpec, ModuleOp(), error);
+    if (failed(target))
+      return errorHandler("sparsity-plan: " + error);
+    return checkForce(*target, errorHandler);
+  }
+
+  /// `force=` names an implementation of `target`, or is empty.
+  LogicalResult
+  checkForce(const TargetDescription &target,
+             function_ref<LogicalResult(const Twine &)> report) const {
+    if (force.empty() ||
+        llvm::is_contained(target.implementations, force.getValue()))
+      return success();
+    return report("sparsity-plan: force=" + force +
+                  " is not an implementation of target '" + target.name +
+                  "' (" + llvm::join(target.implementations, ", ") + ")");
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // At the module's location, not on it: the op would be printed with the
+    // message.
+    auto report = [&](const Twine &message) {
+      return emitError(module.getLoc()) << message;
+    };
     std::string error;
     FailureOr<TargetDescription> target =
         resolveTarget(targetSpec, module, error);
     if (failed(target)) {
-      module.emitError() << "sparsity-plan: " << error;
+      report("sparsity-plan: " + error);
       return signalPassFailure();
     }
-    std::string implList = llvm::join(target->implementations, ", ");
-    if (!force.empty() &&
-        !llvm::is_contained(target->implementations, force.getValue())) {
-      module.emitError() << "sparsity-plan: force=" << force
-                         << " is not an implementation of target '"
-                         << target->name << "' (" << implList << ")";
+    if (failed(checkForce(*target, report)))
       return signalPassFailure();
-    }
 
     // Everything is decided before anything is written, so that an error
     // leaves the IR as it was.

@@ -14,6 +14,7 @@
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
+#include "sparsity-mlir/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -44,7 +45,6 @@ using namespace mlir;
 using namespace mlir::sparsity;
 
 namespace {
-enum class Granularity { Unstructured, Channel, NM, Block };
 
 /// A layer whose constant weight can be pruned, in the constant's layout.
 struct Prunable {
@@ -153,8 +153,16 @@ struct SparsityPrunePass
 
   void runOnOperation() override;
 
+  /// Checks the option string before it is parsed (one-line errors, the
+  /// nearest option suggested), then the options together.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override;
+
 private:
-  LogicalResult parseOptions(Location loc);
+  /// Derives the pass's settings from its options; reports the first
+  /// invalid combination through `report` and fails.
+  LogicalResult parseOptions(function_ref<void(const Twine &)> report);
   void collect(const OpSparsityAnalysis &analysis);
   LogicalResult checkShapes(Location loc);
   void buildChannelGroups(const OpSparsityAnalysis &analysis);
@@ -195,7 +203,7 @@ private:
                           const llvm::StringSet<> &ownKeys, int64_t &predicted,
                           int64_t &unpredicted, std::string &firstUnpredicted);
 
-  Granularity kind = Granularity::Unstructured;
+  PruneGranularity kind = PruneGranularity::Unstructured;
   bool useL2 = false;
   bool byOps = false;
   bool global = true;
@@ -217,35 +225,39 @@ private:
 };
 } // namespace
 
-LogicalResult SparsityPrunePass::parseOptions(Location loc) {
+LogicalResult SparsityPrunePass::initializeOptions(
+    StringRef options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  static const OptionCheck checks[] = {
+      {"granularity", EnumOptionParser<PruneGranularity>::check},
+      {"criterion", EnumOptionParser<PruneCriterion>::check},
+      {"target", checkDoubleOption},
+      {"metric", EnumOptionParser<PruneMetric>::check},
+      {"scope", EnumOptionParser<PruneScope>::check},
+      {"structured", checkDoubleOption},
+      {"nm", ValueOptionParser<NMShape>::check},
+      {"block", ValueOptionParser<BlockShape>::check},
+      {"min-kept", checkIntegerOption},
+      {"hybrid", EnumOptionParser<HybridSearch>::check},
+      {"hybrid-steps", checkIntegerOption}};
+  if (failed(checkPassOptions(*this, options, checks, errorHandler)) ||
+      failed(Pass::initializeOptions(options, errorHandler)))
+    return failure();
+  return parseOptions(
+      [&](const Twine &message) { (void)errorHandler(message); });
+}
+
+LogicalResult
+SparsityPrunePass::parseOptions(function_ref<void(const Twine &)> report) {
   auto bad = [&](StringRef option, const Twine &why) {
-    emitError(loc) << "sparsity-prune: option '" << option << "': " << why;
+    report("sparsity-prune: option '" + option + "': " + why);
     return failure();
   };
-  if (granularity == "unstructured")
-    kind = Granularity::Unstructured;
-  else if (granularity == "channel")
-    kind = Granularity::Channel;
-  else if (granularity == "nm")
-    kind = Granularity::NM;
-  else if (granularity == "block")
-    kind = Granularity::Block;
-  else
-    return bad("granularity", "unknown value '" + granularity +
-                                  "' (expected unstructured, channel, nm "
-                                  "or block)");
-  if (criterion != "l1" && criterion != "l2")
-    return bad("criterion",
-               "unknown value '" + criterion + "' (expected l1 or l2)");
-  useL2 = criterion == "l2";
-  if (metric != "params" && metric != "ops")
-    return bad("metric",
-               "unknown value '" + metric + "' (expected params or ops)");
-  byOps = metric == "ops";
-  if (scope != "global" && scope != "layer")
-    return bad("scope",
-               "unknown value '" + scope + "' (expected global or layer)");
-  global = scope == "global";
+  // The enum and shape options are parsed (and checked) with the options.
+  kind = granularity;
+  useL2 = criterion == PruneCriterion::L2;
+  byOps = metric == PruneMetric::Ops;
+  global = scope == PruneScope::Global;
   if (!(target >= 0.0 && target < 1.0))
     return bad("target",
                llvm::formatv("{0} is outside [0, 1)", target.getValue()));
@@ -253,23 +265,13 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
     return bad("structured",
                llvm::formatv("{0} is outside [0, target = {1}]",
                              structured.getValue(), target.getValue()));
-  if (structured > 0.0 && kind != Granularity::Unstructured)
+  if (structured > 0.0 && kind != PruneGranularity::Unstructured)
     return bad("structured", "the hybrid mode prunes channels, then single "
                              "weights: it needs granularity=unstructured");
-  if (kind == Granularity::NM) {
-    auto [n, m] = StringRef(nm).split(':');
-    if (n.getAsInteger(10, nmN) || m.getAsInteger(10, nmM) || nmN < 1 ||
-        nmM < 1)
-      return bad("nm", "'" + nm + "' is not N:M with positive N and M");
-    if (nmN > nmM)
-      return bad("nm", llvm::formatv("N = {0} exceeds M = {1}", nmN, nmM));
-  }
-  if (kind == Granularity::Block) {
-    auto [r, c] = StringRef(block).split('x');
-    if (r.getAsInteger(10, blockR) || c.getAsInteger(10, blockC) ||
-        blockR < 1 || blockC < 1)
-      return bad("block", "'" + block + "' is not RxC with positive R and C");
-  }
+  nmN = nm.getValue().n;
+  nmM = nm.getValue().m;
+  blockR = block.getValue().rows;
+  blockC = block.getValue().cols;
   if (!exclude.empty()) {
     excludeRegex = std::make_shared<llvm::Regex>(exclude);
     std::string error;
@@ -280,10 +282,8 @@ LogicalResult SparsityPrunePass::parseOptions(Location loc) {
   if (minKept < 0)
     return bad("min-kept",
                llvm::formatv("{0} is negative", minKept.getValue()));
-  if (!hybrid.empty()) {
-    if (hybrid != "auto")
-      return bad("hybrid", "unknown value '" + hybrid + "' (expected auto)");
-    if (kind != Granularity::Unstructured || !byOps || !global)
+  if (hybrid == HybridSearch::Auto) {
+    if (kind != PruneGranularity::Unstructured || !byOps || !global)
       return bad("hybrid", "hybrid=auto splits an operation budget between "
                            "channels and single weights: it needs "
                            "granularity=unstructured metric=ops scope=global");
@@ -386,7 +386,7 @@ LogicalResult SparsityPrunePass::checkShapes(Location loc) {
                      << " (exclude it with exclude=<regex>)";
       return failure();
     };
-    if (kind == Granularity::NM) {
+    if (kind == PruneGranularity::NM) {
       if (layer.inDim < 0)
         return fail("nm", "it has no input-channel dimension");
       if (layer.shape[layer.inDim] % nmM != 0)
@@ -394,7 +394,7 @@ LogicalResult SparsityPrunePass::checkShapes(Location loc) {
                                         "channels ({1})",
                                         nmM, layer.shape[layer.inDim]));
     }
-    if (kind == Granularity::Block) {
+    if (kind == PruneGranularity::Block) {
       if (layer.inDim < 0 || layer.outDim < 0 || layer.inDim == layer.outDim)
         return fail("block", "it has no distinct output- and input-channel "
                              "dimensions");
@@ -1017,7 +1017,10 @@ int64_t SparsityPrunePass::write(
 void SparsityPrunePass::runOnOperation() {
   ModuleOp module = getOperation();
   Location loc = module.getLoc();
-  if (failed(parseOptions(loc)))
+  // Options set through the pass's C++ options struct were not checked
+  // when parsed.
+  if (failed(parseOptions(
+          [&](const Twine &message) { emitError(loc) << message; })))
     return signalPassFailure();
 
   const auto &analysisRef = getAnalysis<OpSparsityAnalysis>();
@@ -1034,8 +1037,8 @@ void SparsityPrunePass::runOnOperation() {
     return signalPassFailure();
 
   switch (kind) {
-  case Granularity::Unstructured:
-    if (hybrid == "auto") {
+  case PruneGranularity::Unstructured:
+    if (hybrid == HybridSearch::Auto) {
       if (failed(searchHybrid(module, analysisRef)))
         return signalPassFailure();
       break;
@@ -1046,14 +1049,14 @@ void SparsityPrunePass::runOnOperation() {
     }
     pruneUnstructured();
     break;
-  case Granularity::Channel:
+  case PruneGranularity::Channel:
     buildChannelGroups(analysisRef);
     pruneChannels(target);
     break;
-  case Granularity::NM:
+  case PruneGranularity::NM:
     pruneNM();
     break;
-  case Granularity::Block:
+  case PruneGranularity::Block:
     pruneBlocks();
     break;
   }
@@ -1079,7 +1082,7 @@ void SparsityPrunePass::runOnOperation() {
   };
   // A global unstructured target is a promise about the whole model: say so
   // when the layers that may be pruned cannot keep it.
-  if (kind == Granularity::Unstructured && global) {
+  if (kind == PruneGranularity::Unstructured && global) {
     int64_t whole = byOps ? totals.macs : totals.params;
     int64_t saved = byOps ? totals.savedMacs : totals.zeroParams;
     // Parameters: exactly the rounded budget; MACs: within half a point.

@@ -9,6 +9,7 @@
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
+#include "sparsity-mlir/Support/PassOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -376,22 +377,33 @@ struct SparsityReportPass
     : public sparsity::impl::SparsityReportPassBase<SparsityReportPass> {
   using Base::Base;
 
+  /// Checks the option names and the format when the options are parsed.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    static const OptionCheck checks[] = {
+        {"format", EnumOptionParser<ReportFormat>::check}};
+    if (failed(checkPassOptions(*this, options, checks, errorHandler)))
+      return failure();
+    return Pass::initializeOptions(options, errorHandler);
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Only the JSON form carries the fold plan: the others do not build it.
     std::string (*render)(const OpSparsityAnalysis &) = nullptr;
-    if (format == "json")
+    switch (format) {
+    case ReportFormat::Json:
       render = [](const OpSparsityAnalysis &analysis) {
         return renderJSON(analysis, StructuredFold(analysis));
       };
-    else if (format == "csv")
+      break;
+    case ReportFormat::Csv:
       render = renderCSV;
-    else if (format == "md")
+      break;
+    case ReportFormat::Markdown:
       render = renderMarkdown;
-    if (!render) {
-      emitError(module.getLoc()) << "sparsity-report: unknown format '"
-                                 << format << "' (expected json, csv or md)";
-      return signalPassFailure();
+      break;
     }
 
     const auto &analysis = getAnalysis<OpSparsityAnalysis>();

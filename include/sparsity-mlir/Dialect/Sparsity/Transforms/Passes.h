@@ -7,6 +7,8 @@
 #ifndef SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_H
 #define SPARSITY_MLIR_DIALECT_SPARSITY_TRANSFORMS_PASSES_H
 
+#include "sparsity-mlir/Dialect/Sparsity/Transforms/PassOptionTypes.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

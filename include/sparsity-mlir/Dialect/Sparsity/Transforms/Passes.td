@@ -106,7 +106,8 @@ def SparsityReportPass : Pass<"sparsity-report", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"format", "format", "std::string", /*default=*/"\"json\"",
+    Option<"format", "format", "::mlir::sparsity::ReportFormat",
+           /*default=*/"::mlir::sparsity::ReportFormat::Json",
            "Report format: json, csv or md">,
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
            "File to write the report to ('-' for stdout)">,
@@ -153,29 +154,35 @@ def SparsityPrunePass : Pass<"sparsity-prune", "::mlir::ModuleOp"> {
     naming the option, and the IR is left untouched.
   }];
   let options = [
-    Option<"granularity", "granularity", "std::string",
-           /*default=*/"\"unstructured\"",
+    Option<"granularity", "granularity", "::mlir::sparsity::PruneGranularity",
+           /*default=*/"::mlir::sparsity::PruneGranularity::Unstructured",
            "What is pruned: unstructured, channel, nm or block">,
-    Option<"criterion", "criterion", "std::string", /*default=*/"\"l1\"",
+    Option<"criterion", "criterion", "::mlir::sparsity::PruneCriterion",
+           /*default=*/"::mlir::sparsity::PruneCriterion::L1",
            "Magnitude norm: l1 or l2">,
     Option<"target", "target", "double", /*default=*/"0.5",
            "Share of the metric to remove, in [0, 1)">,
-    Option<"metric", "metric", "std::string", /*default=*/"\"params\"",
+    Option<"metric", "metric", "::mlir::sparsity::PruneMetric",
+           /*default=*/"::mlir::sparsity::PruneMetric::Params",
            "What target counts: params or ops (MACs)">,
-    Option<"scope", "scope", "std::string", /*default=*/"\"global\"",
+    Option<"scope", "scope", "::mlir::sparsity::PruneScope",
+           /*default=*/"::mlir::sparsity::PruneScope::Global",
            "Where target applies: global (whole model) or layer (each)">,
     Option<"structured", "structured", "double", /*default=*/"0.0",
            "Hybrid: share pruned as whole channels before single weights">,
-    Option<"nm", "nm", "std::string", /*default=*/"\"2:4\"",
-           "N:M for granularity=nm">,
-    Option<"block", "block", "std::string", /*default=*/"\"4x4\"",
-           "Block of output x input channels for granularity=block">,
+    Option<"nm", "nm", "::mlir::sparsity::NMShape",
+           /*default=*/"::mlir::sparsity::NMShape{2, 4}",
+           "N:M for granularity=nm (1 <= N <= M)">,
+    Option<"block", "block", "::mlir::sparsity::BlockShape",
+           /*default=*/"::mlir::sparsity::BlockShape{4, 4}",
+           "Block RxC of output x input channels for granularity=block">,
     Option<"exclude", "exclude", "std::string", /*default=*/"\"\"",
            "Regular expression: layers whose name matches are not pruned">,
     Option<"minKept", "min-kept", "int64_t", /*default=*/"1",
            "Weights every layer keeps at least">,
-    Option<"hybrid", "hybrid", "std::string", /*default=*/"\"\"",
-           "'auto': choose the structured share that minimises the "
+    Option<"hybrid", "hybrid", "::mlir::sparsity::HybridSearch",
+           /*default=*/"::mlir::sparsity::HybridSearch::None",
+           "none, or auto: choose the structured share that minimises the "
            "predicted latency on `device`">,
     Option<"device", "device", "std::string", /*default=*/"\"\"",
            "Target of the hybrid=auto search: a preset, a JSON file or "
