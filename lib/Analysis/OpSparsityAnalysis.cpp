@@ -6,6 +6,8 @@
 
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 
+#include "sparsity-mlir/Analysis/ChannelFlow.h"
+
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,14 +37,10 @@ bool mlir::sparsity::isContractionOrConvolution(linalg::LinalgOp op) {
   });
 }
 
-/// Returns the position of loop `loop` among the results of `map` when it
-/// appears there as a plain dimension, or -1.
+/// The position of loop `loop` among the results of `map` when it appears
+/// there as a plain dimension (the first such), or -1.
 static int64_t findPureDim(AffineMap map, unsigned loop) {
-  for (auto [i, expr] : llvm::enumerate(map.getResults()))
-    if (auto dim = dyn_cast<AffineDimExpr>(expr))
-      if (dim.getPosition() == loop)
-        return i;
-  return -1;
+  return findLoopInMap(map, loop);
 }
 
 FailureOr<WeightDimRoles>
@@ -147,7 +145,6 @@ std::string mlir::sparsity::getLayerName(Location loc) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-using Slices = SmallVector<llvm::BitVector>;
 
 /// Where a weight operand comes from: a constant (or a declared function
 /// argument) and the view-like ops between it and the layer.
@@ -346,85 +343,6 @@ mlir::sparsity::evaluatePayload(linalg::LinalgOp op, ArrayRef<Attribute> args) {
   return yielded;
 }
 
-/// For a collapsed dimension made of `sizes` (outer to inner): the collapsed
-/// index set whose every element has, along some inner dimension `j`, a
-/// coordinate set in `fine[j]`.
-static llvm::BitVector collapseAny(ArrayRef<int64_t> sizes,
-                                   ArrayRef<llvm::BitVector> fine) {
-  int64_t total = 1;
-  for (int64_t size : sizes)
-    total *= size;
-  llvm::BitVector coarse(total);
-  if (llvm::none_of(fine, [](const llvm::BitVector &b) { return b.any(); }))
-    return coarse;
-  for (int64_t n = 0; n < total; ++n) {
-    int64_t rest = n;
-    for (int64_t j = static_cast<int64_t>(sizes.size()) - 1; j >= 0; --j) {
-      int64_t coord = rest % sizes[j];
-      rest /= sizes[j];
-      if (fine[j].test(coord)) {
-        coarse.set(n);
-        break;
-      }
-    }
-  }
-  return coarse;
-}
-
-/// The converse of collapseAny: for every inner dimension `j`, the
-/// coordinates `c` such that every collapsed index with coordinate `c` along
-/// `j` is set in `coarse`.
-static Slices expandAll(ArrayRef<int64_t> sizes,
-                        const llvm::BitVector &coarse) {
-  Slices fine;
-  for (int64_t size : sizes)
-    fine.emplace_back(size, true);
-  for (int64_t n = 0, e = coarse.size(); n < e; ++n) {
-    if (coarse.test(n))
-      continue;
-    int64_t rest = n;
-    for (int64_t j = static_cast<int64_t>(sizes.size()) - 1; j >= 0; --j) {
-      fine[j].reset(rest % sizes[j]);
-      rest /= sizes[j];
-    }
-  }
-  return fine;
-}
-
-/// Maps the slice sets of the fine side of a reshape (a collapse's source, an
-/// expand's result; shape `fineShape`) to its coarse side, group by group:
-/// a coarse index is set when one of its coordinates is (collapseAny).
-static Slices toCoarse(ArrayRef<ReassociationIndices> groups,
-                       ArrayRef<int64_t> fineShape, const Slices &fine) {
-  Slices coarse;
-  for (const ReassociationIndices &group : groups) {
-    SmallVector<int64_t> sizes;
-    Slices parts;
-    for (int64_t d : group) {
-      sizes.push_back(fineShape[d]);
-      parts.push_back(fine[d]);
-    }
-    coarse.push_back(collapseAny(sizes, parts));
-  }
-  return coarse;
-}
-
-/// The converse of toCoarse: a fine slice is set when every coarse index
-/// with that coordinate is (expandAll).
-static Slices toFine(ArrayRef<ReassociationIndices> groups,
-                     ArrayRef<int64_t> fineShape, const Slices &coarse) {
-  Slices fine(fineShape.size());
-  for (auto [c, group] : llvm::enumerate(groups)) {
-    SmallVector<int64_t> sizes;
-    for (int64_t d : group)
-      sizes.push_back(fineShape[d]);
-    Slices parts = expandAll(sizes, coarse[c]);
-    for (auto [d, bits] : llvm::zip(group, parts))
-      fine[d] = std::move(bits);
-  }
-  return fine;
-}
-
 /// Applies the view-like op `op` to the mask of its source.
 static ElementMask applyView(Operation *op, const ElementMask &source) {
   ArrayRef<int64_t> resultShape =
@@ -479,7 +397,7 @@ private:
   void forwardLinalg(linalg::LinalgOp op);
   void forwardElementwise(linalg::LinalgOp op);
   void forwardLayer(PendingLayer &layer);
-  void forwardPad(tensor::PadOp op);
+  void forwardPad(const ChannelFlow &flow);
 
   void backward(Operation *op);
   void finalizeDead(Value value);
@@ -947,34 +865,32 @@ void FunctionAnalyzer::forwardElementwise(linalg::LinalgOp op) {
   }
 }
 
-void FunctionAnalyzer::forwardPad(tensor::PadOp op) {
-  std::optional<ArrayRef<int64_t>> shape = getStaticShape(op.getResult());
-  ArrayRef<int64_t> low = op.getStaticLow(), high = op.getStaticHigh();
-  if (!shape || ShapedType::isDynamicShape(low) ||
-      ShapedType::isDynamicShape(high))
+void FunctionAnalyzer::forwardPad(const ChannelFlow &flow) {
+  auto pad = cast<tensor::PadOp>(flow.op);
+  std::optional<ArrayRef<int64_t>> shape = getStaticShape(pad.getResult());
+  if (!shape || !flow.hasStaticGeometry())
     return;
-  Value padValue = op.getConstantPaddingValue();
+  Value padValue = pad.getConstantPaddingValue();
   Attribute padAttr;
   bool padZero = padValue && matchPattern(padValue, m_Constant(&padAttr)) &&
                  isZeroAttr(padAttr);
-  const Slices *sourceZero = getZero(op.getSource());
+  const Slices *sourceZero = getZero(pad.getSource());
   Slices zero = getEmptySlices(*shape);
   int64_t rank = shape->size();
   for (int64_t d = 0; d < rank; ++d) {
     bool otherPadded = false;
     for (int64_t o = 0; o < rank; ++o)
-      otherPadded |= o != d && (low[o] != 0 || high[o] != 0);
+      otherPadded |= o != d && !flow.keepsIndices(0, o);
     for (int64_t c = 0; c < (*shape)[d]; ++c) {
-      int64_t s = c - low[d];
-      bool interior = s >= 0 && s < (*shape)[d] - low[d] - high[d];
-      if (!interior)
+      std::optional<int64_t> source = flow.toOperandIndex(0, d, c);
+      if (!source)
         zero[d][c] = padZero;
       else
-        zero[d][c] =
-            sourceZero && (*sourceZero)[d].test(s) && (padZero || !otherPadded);
+        zero[d][c] = sourceZero && (*sourceZero)[d].test(*source) &&
+                     (padZero || !otherPadded);
     }
   }
-  setZero(op.getResult(), std::move(zero));
+  setZero(pad.getResult(), std::move(zero));
 }
 
 void FunctionAnalyzer::forwardLinalg(linalg::LinalgOp op) {
@@ -998,84 +914,81 @@ void FunctionAnalyzer::forwardLinalg(linalg::LinalgOp op) {
 }
 
 void FunctionAnalyzer::forward(Operation *op) {
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+  ChannelFlow flow = getChannelFlow(op);
+  switch (flow.kind) {
+  case ChannelFlowKind::Opaque:
+    return;
+  case ChannelFlowKind::Linalg: {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
     if (isContractionOrConvolution(linalgOp))
       classify(linalgOp);
     forwardLinalg(linalgOp);
     return;
   }
-  if (isa<AnnotateOp, tensor::CastOp>(op)) {
-    if (!getStaticShape(op->getResult(0)) || !getStaticShape(op->getOperand(0)))
-      return;
-    if (const Slices *zero = getZero(op->getOperand(0)))
-      setZero(op->getResult(0), *zero);
+  case ChannelFlowKind::Pad:
+    forwardPad(flow);
     return;
+  case ChannelFlowKind::Identity:
+  case ChannelFlowKind::Collapse:
+  case ChannelFlowKind::Expand:
+  case ChannelFlowKind::Slice:
+  case ChannelFlowKind::Concat:
+    break;
   }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    std::optional<ArrayRef<int64_t>> source = getStaticShape(collapse.getSrc());
-    const Slices *zero = getZero(collapse.getSrc());
-    if (!source || !zero || !getStaticShape(collapse.getResult()))
-      return;
-    setZero(collapse.getResult(),
-            toCoarse(collapse.getReassociationIndices(), *source, *zero));
+  Value result = op->getResult(0);
+  std::optional<ArrayRef<int64_t>> shape = getStaticShape(result);
+  if (!shape || !flow.hasStaticGeometry())
     return;
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    std::optional<ArrayRef<int64_t>> shape = getStaticShape(expand.getResult());
-    const Slices *zero = getZero(expand.getSrc());
-    if (!shape || !zero || !getStaticShape(expand.getSrc()))
-      return;
-    setZero(expand.getResult(),
-            toFine(expand.getReassociationIndices(), *shape, *zero));
-    return;
-  }
-  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-    forwardPad(pad);
-    return;
-  }
-  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    std::optional<ArrayRef<int64_t>> shape = getStaticShape(slice.getResult());
-    const Slices *zero = getZero(slice.getSource());
-    if (!shape || !zero ||
-        slice.getSourceType().getRank() != slice.getType().getRank() ||
-        ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
-        ShapedType::isDynamicShape(slice.getStaticStrides()))
-      return;
-    Slices result = getEmptySlices(*shape);
-    for (int64_t d = 0, e = shape->size(); d < e; ++d)
-      for (int64_t c = 0; c < (*shape)[d]; ++c)
-        result[d][c] = (*zero)[d].test(slice.getStaticOffsets()[d] +
-                                       c * slice.getStaticStrides()[d]);
-    setZero(slice.getResult(), std::move(result));
-    return;
-  }
-  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-    std::optional<ArrayRef<int64_t>> shape = getStaticShape(concat.getResult());
-    if (!shape)
-      return;
-    int64_t axis = concat.getDim();
-    Slices result = getAllSlices(*shape);
-    result[axis].reset();
-    int64_t offset = 0;
-    for (Value input : concat.getInputs()) {
-      std::optional<ArrayRef<int64_t>> inputShape = getStaticShape(input);
+  if (flow.kind == ChannelFlowKind::Concat) {
+    // Along the axis, each input's zero slices at its offset; along the
+    // others, the slices zero in every input.
+    int64_t axis = flow.axis;
+    Slices zeros = getAllSlices(*shape);
+    zeros[axis].reset();
+    for (OpOperand &input : op->getOpOperands()) {
+      std::optional<ArrayRef<int64_t>> inputShape = getStaticShape(input.get());
       if (!inputShape)
         return;
-      const Slices *zero = getZero(input);
+      unsigned k = input.getOperandNumber();
+      const Slices *zero = getZero(input.get());
       for (int64_t d = 0, e = shape->size(); d < e; ++d) {
         if (d == axis) {
           for (int64_t c = 0; zero && c < (*inputShape)[d]; ++c)
-            result[d][offset + c] = (*zero)[d].test(c);
+            zeros[d][*flow.toResultIndex(k, d, c)] = (*zero)[d].test(c);
         } else if (zero) {
-          result[d] &= (*zero)[d];
+          zeros[d] &= (*zero)[d];
         } else {
-          result[d].reset();
+          zeros[d].reset();
         }
       }
-      offset += (*inputShape)[axis];
     }
-    setZero(concat.getResult(), std::move(result));
+    setZero(result, std::move(zeros));
     return;
+  }
+  Value source = op->getOperand(0);
+  const Slices *zero = getZero(source);
+  if (!zero || !getStaticShape(source))
+    return;
+  switch (flow.kind) {
+  case ChannelFlowKind::Identity:
+    setZero(result, *zero);
+    return;
+  case ChannelFlowKind::Collapse:
+    setZero(result, toCoarseAny(flow.groups, flow.fineShape, *zero));
+    return;
+  case ChannelFlowKind::Expand:
+    setZero(result, toFineAll(flow.groups, flow.fineShape, *zero));
+    return;
+  case ChannelFlowKind::Slice: {
+    Slices zeros = getEmptySlices(*shape);
+    for (int64_t d = 0, e = shape->size(); d < e; ++d)
+      for (int64_t c = 0; c < (*shape)[d]; ++c)
+        zeros[d][c] = (*zero)[d].test(*flow.toOperandIndex(0, d, c));
+    setZero(result, std::move(zeros));
+    return;
+  }
+  default:
+    llvm_unreachable("handled above");
   }
 }
 
@@ -1158,64 +1071,16 @@ void FunctionAnalyzer::backward(Operation *op) {
     return;
   Value result = op->getResult(0);
   const Slices *dead = getDead(result);
-  if (!dead)
+  ChannelFlow flow = getChannelFlow(op);
+  if (!dead || !flow.hasStaticGeometry())
     return;
-  if (isa<AnnotateOp, tensor::CastOp>(op)) {
-    if (getStaticShape(op->getOperand(0)))
-      contribute(op->getOpOperand(0), *dead);
-    return;
-  }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    std::optional<ArrayRef<int64_t>> source = getStaticShape(collapse.getSrc());
-    if (!source)
-      return;
-    contribute(collapse.getSrcMutable(),
-               toFine(collapse.getReassociationIndices(), *source, *dead));
-    return;
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    std::optional<ArrayRef<int64_t>> shape = getStaticShape(expand.getResult());
-    if (!shape || !getStaticShape(expand.getSrc()))
-      return;
-    contribute(expand.getSrcMutable(),
-               toCoarse(expand.getReassociationIndices(), *shape, *dead));
-    return;
-  }
-  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-    std::optional<ArrayRef<int64_t>> source = getStaticShape(pad.getSource());
-    ArrayRef<int64_t> low = pad.getStaticLow();
-    if (!source || ShapedType::isDynamicShape(low))
-      return;
-    Slices slices = getEmptySlices(*source);
-    for (int64_t d = 0, e = source->size(); d < e; ++d)
-      for (int64_t k = 0; k < (*source)[d]; ++k)
-        slices[d][k] = (*dead)[d].test(k + low[d]);
-    contribute(pad.getSourceMutable(), std::move(slices));
-    return;
-  }
-  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    std::optional<ArrayRef<int64_t>> source = getStaticShape(slice.getSource());
-    std::optional<ArrayRef<int64_t>> shape = getStaticShape(slice.getResult());
-    if (!source || !shape || source->size() != shape->size() ||
-        ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
-        ShapedType::isDynamicShape(slice.getStaticStrides()))
-      return;
-    // What is not extracted is ignored too.
-    Slices slices = getAllSlices(*source);
-    for (int64_t d = 0, e = shape->size(); d < e; ++d)
-      for (int64_t c = 0; c < (*shape)[d]; ++c)
-        slices[d][slice.getStaticOffsets()[d] +
-                  c * slice.getStaticStrides()[d]] = (*dead)[d].test(c);
-    contribute(slice.getSourceMutable(), std::move(slices));
-    return;
-  }
-  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-    int64_t axis = concat.getDim();
-    int64_t offset = 0;
-    for (OpOperand &input : concat->getOpOperands()) {
+  if (flow.kind == ChannelFlowKind::Concat) {
+    int64_t axis = flow.axis;
+    for (OpOperand &input : op->getOpOperands()) {
       std::optional<ArrayRef<int64_t>> shape = getStaticShape(input.get());
       if (!shape)
         return;
+      unsigned k = input.getOperandNumber();
       Slices slices;
       for (int64_t d = 0, e = shape->size(); d < e; ++d) {
         if (d != axis) {
@@ -1224,12 +1089,48 @@ void FunctionAnalyzer::backward(Operation *op) {
         }
         llvm::BitVector bits((*shape)[d]);
         for (int64_t c = 0; c < (*shape)[d]; ++c)
-          bits[c] = (*dead)[d].test(offset + c);
+          bits[c] = (*dead)[d].test(*flow.toResultIndex(k, d, c));
         slices.push_back(std::move(bits));
       }
       contribute(input, std::move(slices));
-      offset += (*shape)[axis];
     }
+    return;
+  }
+  OpOperand &source = op->getOpOperand(0);
+  std::optional<ArrayRef<int64_t>> sourceShape = getStaticShape(source.get());
+  if (!sourceShape)
+    return;
+  switch (flow.kind) {
+  case ChannelFlowKind::Identity:
+    contribute(source, *dead);
+    return;
+  case ChannelFlowKind::Collapse:
+    contribute(source, toFineAll(flow.groups, flow.fineShape, *dead));
+    return;
+  case ChannelFlowKind::Expand:
+    contribute(source, toCoarseAny(flow.groups, flow.fineShape, *dead));
+    return;
+  case ChannelFlowKind::Pad: {
+    Slices slices = getEmptySlices(*sourceShape);
+    for (int64_t d = 0, e = sourceShape->size(); d < e; ++d)
+      for (int64_t k = 0; k < (*sourceShape)[d]; ++k)
+        slices[d][k] = (*dead)[d].test(*flow.toResultIndex(0, d, k));
+    contribute(source, std::move(slices));
+    return;
+  }
+  case ChannelFlowKind::Slice: {
+    // What is not extracted is ignored too.
+    std::optional<ArrayRef<int64_t>> shape = getStaticShape(result);
+    Slices slices = getAllSlices(*sourceShape);
+    for (int64_t d = 0, e = shape->size(); d < e; ++d)
+      for (int64_t c = 0; c < (*shape)[d]; ++c)
+        slices[d][*flow.toOperandIndex(0, d, c)] = (*dead)[d].test(c);
+    contribute(source, std::move(slices));
+    return;
+  }
+  case ChannelFlowKind::Opaque:
+  case ChannelFlowKind::Linalg:
+  case ChannelFlowKind::Concat:
     return;
   }
 }

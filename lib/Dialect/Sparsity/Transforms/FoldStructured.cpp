@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsity-mlir/Analysis/ChannelFlow.h"
 #include "sparsity-mlir/Analysis/ConstantPattern.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
@@ -184,22 +185,6 @@ static SmallVector<int64_t> getKeptShape(ArrayRef<int64_t> shape,
   return result;
 }
 
-/// Returns the position of loop `loop` among the results of `map` when it
-/// appears there as a plain dimension; -1 if absent; -2 if it appears inside
-/// a compound expression.
-static int64_t findLoop(AffineMap map, unsigned loop) {
-  int64_t found = -1;
-  for (auto [k, expr] : llvm::enumerate(map.getResults())) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      if (dim.getPosition() == loop)
-        found = k;
-    } else if (expr.isFunctionOfDim(loop)) {
-      return -2;
-    }
-  }
-  return found;
-}
-
 /// A name for `op` in remarks: the name of its location (an ONNX node name),
 /// else its op name.
 static std::string getName(Operation *op) {
@@ -261,40 +246,6 @@ static std::optional<ArrayRef<int64_t>> getStaticShape(Value value) {
   return type.getShape();
 }
 
-/// For a reshape group `indices` of the dimensions of `shape`: true when
-/// every dimension of the group but `dim` has size 1.
-static bool othersAreUnit(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices,
-                          int64_t dim) {
-  return llvm::all_of(indices, [&](int64_t index) {
-    return index == dim || shape[index] == 1;
-  });
-}
-
-/// The dimension of the group `indices` that holds all its elements (every
-/// other one has size 1), or -1.
-static int64_t getSoleDim(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices) {
-  for (int64_t index : indices)
-    if (shape[index] != 1)
-      return othersAreUnit(shape, indices, index) ? index : -1;
-  return -1;
-}
-
-/// For a reshape group `indices` of `shape` that splits one dimension as
-/// `[1.., H, D..]`: H, the outermost dimension of a size other than 1 (the
-/// heads), and the product D of the sizes after it. std::nullopt when every
-/// size is 1.
-static std::optional<std::pair<int64_t, int64_t>>
-getHeadSplit(ArrayRef<int64_t> shape, ArrayRef<int64_t> indices) {
-  auto heads =
-      llvm::find_if(indices, [&](int64_t index) { return shape[index] != 1; });
-  if (heads == indices.end())
-    return std::nullopt;
-  int64_t inner = 1;
-  for (auto rest = std::next(heads); rest != indices.end(); ++rest)
-    inner *= shape[*rest];
-  return std::make_pair(*heads, inner);
-}
-
 /// The constant value of every slice of a tensor along one dimension.
 using SliceConstants = SmallVector<std::optional<double>>;
 
@@ -316,6 +267,18 @@ struct mlir::sparsity::StructuredFold::Impl {
   void addMember(Group &group, Value value, int64_t dim, ChannelMap map);
   void visit(Group &group, Operation *op, Value from, int64_t dim,
              ChannelMap map);
+  void visitCollapse(Group &group, tensor::CollapseShapeOp collapse,
+                     const ChannelFlow &flow, bool fromResult, int64_t dim,
+                     ChannelMap map);
+  void visitExpand(Group &group, tensor::ExpandShapeOp expand,
+                   const ChannelFlow &flow, bool fromResult, int64_t dim,
+                   ChannelMap map);
+  void visitConcat(Group &group, Operation *op, const ChannelFlow &flow,
+                   Value from, int64_t dim, ChannelMap map);
+  void visitSlice(Group &group, Operation *op, const ChannelFlow &flow,
+                  bool fromResult, int64_t dim, ChannelMap map);
+  void visitLinalg(Group &group, linalg::LinalgOp linalgOp, Value from,
+                   bool fromResult, int64_t dim, ChannelMap map);
   void linkLinalg(Group &group, linalg::LinalgOp op, AffineMap map, int64_t pos,
                   ChannelMap channelMap);
   void block(Group &group, Operation *op, const Twine &why);
@@ -325,6 +288,12 @@ struct mlir::sparsity::StructuredFold::Impl {
   // Values.
   const SliceConstants &sliceConstants(Value value, int64_t dim);
   SliceConstants computeSliceConstants(Value value, int64_t dim);
+  SliceConstants expandSliceConstants(const ChannelFlow &flow, int64_t dim,
+                                      SliceConstants result);
+  SliceConstants collapseSliceConstants(const ChannelFlow &flow, int64_t dim,
+                                        SliceConstants result);
+  SliceConstants linalgSliceConstants(linalg::LinalgOp op, Value value,
+                                      int64_t dim, SliceConstants result);
   std::optional<double> getScalar(Value value);
   const ConstantZeros *getConstantZeros(Value constant);
   bool isZeroSlice(Value value, int64_t dim, int64_t index);
@@ -480,7 +449,8 @@ void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
   for (OpOperand &operand : op->getOpOperands()) {
     if (!isa<RankedTensorType>(operand.get().getType()))
       continue;
-    int64_t k = findLoop(op.getMatchingIndexingMap(&operand), loop);
+    int64_t k = findLoopInMap(op.getMatchingIndexingMap(&operand), loop,
+                              /*strict=*/true);
     if (k == -2) {
       block(group, op,
             llvm::formatv("{0} indexes the channels with an "
@@ -494,7 +464,8 @@ void StructuredFold::Impl::linkLinalg(Group &group, linalg::LinalgOp op,
   if (reduction)
     return;
   for (OpOperand &init : op.getDpsInitsMutable()) {
-    int64_t k = findLoop(op.getMatchingIndexingMap(&init), loop);
+    int64_t k =
+        findLoopInMap(op.getMatchingIndexingMap(&init), loop, /*strict=*/true);
     if (k >= 0)
       addMember(group,
                 op->getResult(init.getOperandNumber() - op.getNumDpsInputs()),
@@ -511,206 +482,39 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
           llvm::formatv("{0} is inside a nested region", describe(op)));
     return;
   }
-  if (isa<AnnotateOp, tensor::CastOp>(op)) {
-    if (fromResult)
-      addOperand(group, op->getOpOperand(0), dim, map);
-    else
-      addMember(group, op->getResult(0), dim, map);
-    return;
-  }
-  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-    if (dim >= static_cast<int64_t>(low.size()) || low[dim] != 0 ||
-        high[dim] != 0) {
+  ChannelFlow flow = getChannelFlow(op);
+  switch (flow.kind) {
+  case ChannelFlowKind::Identity:
+  case ChannelFlowKind::Pad:
+    if (!flow.keepsIndices(0, dim)) {
       block(group, op,
             llvm::formatv("{0} pads the channel dimension", describe(op)));
       return;
     }
     if (fromResult)
-      addOperand(group, pad.getSourceMutable(), dim, map);
+      addOperand(group, op->getOpOperand(0), dim, map);
     else
-      addMember(group, pad.getResult(), dim, map);
+      addMember(group, op->getResult(0), dim, map);
     return;
-  }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    ArrayRef<int64_t> source = collapse.getSrcType().getShape();
-    SmallVector<ReassociationIndices> groupsOf =
-        collapse.getReassociationIndices();
-    if (!fromResult) {
-      for (auto [g, indices] : llvm::enumerate(groupsOf)) {
-        auto it = llvm::find(indices, dim);
-        if (it == indices.end())
-          continue;
-        int64_t inner = 1;
-        for (auto rest = std::next(it); rest != indices.end(); ++rest)
-          inner *= source[*rest];
-        // Index m of the result is index (m / inner) % size of the source;
-        // the modulo drops out when no dimension before this one counts.
-        bool outermost =
-            llvm::all_of(llvm::make_range(indices.begin(), it),
-                         [&](int64_t before) { return source[before] == 1; });
-        if (!outermost && source[dim] % (map.inner * map.channels) != 0) {
-          block(group, op,
-                llvm::formatv("{0} merges a slice of the channels with other "
-                              "dimensions",
-                              describe(op)));
-          return;
-        }
-        addMember(group, collapse.getResult(), g,
-                  {map.inner * inner, map.channels, map.shift * inner});
-      }
-      return;
-    }
-    const ReassociationIndices &indices = groupsOf[dim];
-    // Reached forward already: the source is a member.
-    for (int64_t index : indices) {
-      auto it = memberOf.find({collapse.getSrc(), index});
-      if (it != memberOf.end() && it->second.first == currentGroup)
-        return;
-    }
-    if (int64_t index = getSoleDim(source, indices); index >= 0) {
-      addOperand(group, collapse.getSrcMutable(), index, map);
-      return;
-    }
-    block(group, op,
-          llvm::formatv("{0} merges the channels with other "
-                        "dimensions, seen from its result",
-                        describe(op)));
+  case ChannelFlowKind::Collapse:
+    visitCollapse(group, cast<tensor::CollapseShapeOp>(op), flow, fromResult,
+                  dim, map);
     return;
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    auto blockSplit = [&] {
-      block(group, op,
-            llvm::formatv("{0} splits the channel dimension in a way this "
-                          "pass does not fold",
-                          describe(op)));
-    };
-    ArrayRef<int64_t> result = expand.getResultType().getShape();
-    SmallVector<ReassociationIndices> groupsOf =
-        expand.getReassociationIndices();
-    if (!fromResult) {
-      const ReassociationIndices &indices = groupsOf[dim];
-      if (int64_t index = getSoleDim(result, indices); index >= 0) {
-        addMember(group, expand.getResult(), index, map);
-        return;
-      }
-      // A split into heads: [C] -> [..., H, D] with only unit dimensions
-      // before H. Whole heads are the unit from now on: the group is
-      // coarsened to channels / D, and H carries them.
-      if (auto split = getHeadSplit(result, indices)) {
-        auto [heads, inner] = *split;
-        if (map.shift % inner == 0 &&
-            (map.inner == inner ||
-             (map.inner == 1 && coarsenGroup(group, inner)))) {
-          addMember(group, expand.getResult(), heads,
-                    {1, group.channels, map.shift / inner});
-          return;
-        }
-      }
-      blockSplit();
-      return;
-    }
-    // Seen from the result: its source is a member already (a head split),
-    // or the channels are the sole non-unit dimension of their group.
-    for (auto [g, indices] : llvm::enumerate(groupsOf)) {
-      if (!llvm::is_contained(indices, dim))
-        continue;
-      auto known = memberOf.find({expand.getSrc(), int64_t(g)});
-      if (known != memberOf.end() && known->second.first == currentGroup)
-        return;
-      if (othersAreUnit(result, indices, dim)) {
-        addOperand(group, expand.getSrcMutable(), g, map);
-        return;
-      }
-      // The heads of a split: source index h * D + t is head h.
-      auto split = getHeadSplit(result, indices);
-      if (split && split->first == dim && map.inner == 1) {
-        int64_t inner = split->second;
-        addOperand(group, expand.getSrcMutable(), g,
-                   {inner, map.channels, map.shift * inner});
-        return;
-      }
-    }
-    blockSplit();
+  case ChannelFlowKind::Expand:
+    visitExpand(group, cast<tensor::ExpandShapeOp>(op), flow, fromResult, dim,
+                map);
     return;
-  }
-  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-    // Input k holds indices [o_k, o_k + size_k) of the result.
-    if (static_cast<int64_t>(concat.getDim()) != dim) {
-      // Concatenated along another dimension: the same channels everywhere.
-      if (fromResult)
-        for (OpOperand &input : op->getOpOperands())
-          addOperand(group, input, dim, map);
-      else
-        addMember(group, concat.getResult(), dim, map);
-      return;
-    }
-    SmallVector<int64_t> offsets;
-    int64_t offset = 0;
-    for (Value input : concat.getInputs()) {
-      offsets.push_back(offset);
-      offset += cast<RankedTensorType>(input.getType()).getDimSize(dim);
-    }
-    ChannelMap resultMap = map;
-    if (!fromResult)
-      for (OpOperand &input : op->getOpOperands())
-        if (input.get() == from) {
-          int64_t k = input.getOperandNumber();
-          int64_t sizeK =
-              cast<RankedTensorType>(from.getType()).getDimSize(dim);
-          int64_t sizeR = concat.getResultType().getDimSize(dim);
-          // The group's channels are exactly this input's: they become the
-          // input's part of the result's, the other inputs bring new ones.
-          bool fresh = llvm::all_of(concat.getInputs(), [&](Value other) {
-            return other == from ? llvm::count(concat.getInputs(), from) == 1
-                                 : !memberOf.count({other, dim});
-          });
-          if (fresh && map == ChannelMap{1, sizeK, 0} &&
-              group.channels == sizeK && growGroup(group, sizeR))
-            resultMap = ChannelMap{1, sizeR, 0}.moved(-offsets[k]);
-          else
-            resultMap = map.moved(-offsets[k]);
-          break;
-        }
-    addMember(group, concat.getResult(), dim, resultMap);
-    for (OpOperand &input : op->getOpOperands())
-      addOperand(group, input, dim,
-                 resultMap.moved(offsets[input.getOperandNumber()]));
+  case ChannelFlowKind::Concat:
+    visitConcat(group, op, flow, from, dim, map);
     return;
-  }
-  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
-    ArrayRef<int64_t> strides = slice.getStaticStrides();
-    if (ShapedType::isDynamicShape(offsets) ||
-        ShapedType::isDynamicShape(slice.getStaticSizes()) ||
-        llvm::any_of(strides, [](int64_t s) { return s != 1; }) ||
-        slice.getSourceType().getRank() != slice.getResultType().getRank()) {
-      block(group, op,
-            llvm::formatv("{0} is not a static, unit-stride slice "
-                          "of the same rank",
-                          describe(op)));
-      return;
-    }
-    if (fromResult)
-      addOperand(group, slice.getSourceMutable(), dim,
-                 map.moved(-offsets[dim]));
-    else
-      addMember(group, slice.getResult(), dim, map.moved(offsets[dim]));
+  case ChannelFlowKind::Slice:
+    visitSlice(group, op, flow, fromResult, dim, map);
     return;
-  }
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
-    if (fromResult) {
-      auto result = cast<OpResult>(from);
-      OpOperand *init = linalgOp.getDpsInitOperand(result.getResultNumber());
-      linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(init), dim,
-                 map);
-      return;
-    }
-    for (OpOperand &operand : op->getOpOperands())
-      if (operand.get() == from)
-        linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(&operand),
-                   dim, map);
+  case ChannelFlowKind::Linalg:
+    visitLinalg(group, cast<linalg::LinalgOp>(op), from, fromResult, dim, map);
     return;
+  case ChannelFlowKind::Opaque:
+    break;
   }
   if (isa<func::ReturnOp>(op)) {
     block(group, op, "the channels are a result of the function");
@@ -720,6 +524,193 @@ void StructuredFold::Impl::visit(Group &group, Operation *op, Value from,
         llvm::formatv("'{0}' is on the channel path and this pass does not "
                       "understand it",
                       op->getName().getStringRef()));
+}
+
+void StructuredFold::Impl::visitCollapse(Group &group,
+                                         tensor::CollapseShapeOp collapse,
+                                         const ChannelFlow &flow,
+                                         bool fromResult, int64_t dim,
+                                         ChannelMap map) {
+  Operation *op = collapse;
+  ArrayRef<int64_t> source = flow.fineShape;
+  ArrayRef<ReassociationIndices> groupsOf = flow.groups;
+  if (!fromResult) {
+    for (auto [g, indices] : llvm::enumerate(groupsOf)) {
+      auto it = llvm::find(indices, dim);
+      if (it == indices.end())
+        continue;
+      int64_t inner = 1;
+      for (auto rest = std::next(it); rest != indices.end(); ++rest)
+        inner *= source[*rest];
+      // Index m of the result is index (m / inner) % size of the source;
+      // the modulo drops out when no dimension before this one counts.
+      bool outermost =
+          llvm::all_of(llvm::make_range(indices.begin(), it),
+                       [&](int64_t before) { return source[before] == 1; });
+      if (!outermost && source[dim] % (map.inner * map.channels) != 0) {
+        block(group, op,
+              llvm::formatv("{0} merges a slice of the channels with other "
+                            "dimensions",
+                            describe(op)));
+        return;
+      }
+      addMember(group, collapse.getResult(), g,
+                {map.inner * inner, map.channels, map.shift * inner});
+    }
+    return;
+  }
+  const ReassociationIndices &indices = groupsOf[dim];
+  // Reached forward already: the source is a member.
+  for (int64_t index : indices) {
+    auto it = memberOf.find({collapse.getSrc(), index});
+    if (it != memberOf.end() && it->second.first == currentGroup)
+      return;
+  }
+  if (int64_t index = getSoleDim(source, indices); index >= 0) {
+    addOperand(group, collapse.getSrcMutable(), index, map);
+    return;
+  }
+  block(group, op,
+        llvm::formatv("{0} merges the channels with other "
+                      "dimensions, seen from its result",
+                      describe(op)));
+}
+
+void StructuredFold::Impl::visitExpand(Group &group,
+                                       tensor::ExpandShapeOp expand,
+                                       const ChannelFlow &flow, bool fromResult,
+                                       int64_t dim, ChannelMap map) {
+  Operation *op = expand;
+  auto blockSplit = [&] {
+    block(group, op,
+          llvm::formatv("{0} splits the channel dimension in a way this "
+                        "pass does not fold",
+                        describe(op)));
+  };
+  ArrayRef<int64_t> result = flow.fineShape;
+  ArrayRef<ReassociationIndices> groupsOf = flow.groups;
+  if (!fromResult) {
+    const ReassociationIndices &indices = groupsOf[dim];
+    if (int64_t index = getSoleDim(result, indices); index >= 0) {
+      addMember(group, expand.getResult(), index, map);
+      return;
+    }
+    // A split into heads: [C] -> [..., H, D] with only unit dimensions
+    // before H. Whole heads are the unit from now on: the group is
+    // coarsened to channels / D, and H carries them.
+    if (auto split = getHeadSplit(result, indices)) {
+      auto [heads, inner] = *split;
+      if (map.shift % inner == 0 &&
+          (map.inner == inner ||
+           (map.inner == 1 && coarsenGroup(group, inner)))) {
+        addMember(group, expand.getResult(), heads,
+                  {1, group.channels, map.shift / inner});
+        return;
+      }
+    }
+    blockSplit();
+    return;
+  }
+  // Seen from the result: its source is a member already (a head split),
+  // or the channels are the sole non-unit dimension of their group.
+  for (auto [g, indices] : llvm::enumerate(groupsOf)) {
+    if (!llvm::is_contained(indices, dim))
+      continue;
+    auto known = memberOf.find({expand.getSrc(), int64_t(g)});
+    if (known != memberOf.end() && known->second.first == currentGroup)
+      return;
+    if (othersAreUnit(result, indices, dim)) {
+      addOperand(group, expand.getSrcMutable(), g, map);
+      return;
+    }
+    // The heads of a split: source index h * D + t is head h.
+    auto split = getHeadSplit(result, indices);
+    if (split && split->first == dim && map.inner == 1) {
+      int64_t inner = split->second;
+      addOperand(group, expand.getSrcMutable(), g,
+                 {inner, map.channels, map.shift * inner});
+      return;
+    }
+  }
+  blockSplit();
+}
+
+void StructuredFold::Impl::visitConcat(Group &group, Operation *op,
+                                       const ChannelFlow &flow, Value from,
+                                       int64_t dim, ChannelMap map) {
+  auto concat = cast<tensor::ConcatOp>(op);
+  bool fromResult = from.getDefiningOp() == op;
+  // Input k holds indices [o_k, o_k + size_k) of the result.
+  if (flow.keepsIndices(0, dim)) {
+    // Concatenated along another dimension: the same channels everywhere.
+    if (fromResult)
+      for (OpOperand &input : op->getOpOperands())
+        addOperand(group, input, dim, map);
+    else
+      addMember(group, concat.getResult(), dim, map);
+    return;
+  }
+  ArrayRef<int64_t> offsets = flow.inputOffsets;
+  ChannelMap resultMap = map;
+  if (!fromResult)
+    for (OpOperand &input : op->getOpOperands())
+      if (input.get() == from) {
+        int64_t k = input.getOperandNumber();
+        int64_t sizeK = cast<RankedTensorType>(from.getType()).getDimSize(dim);
+        int64_t sizeR = concat.getResultType().getDimSize(dim);
+        // The group's channels are exactly this input's: they become the
+        // input's part of the result's, the other inputs bring new ones.
+        bool fresh = llvm::all_of(concat.getInputs(), [&](Value other) {
+          return other == from ? llvm::count(concat.getInputs(), from) == 1
+                               : !memberOf.count({other, dim});
+        });
+        if (fresh && map == ChannelMap{1, sizeK, 0} &&
+            group.channels == sizeK && growGroup(group, sizeR))
+          resultMap = ChannelMap{1, sizeR, 0}.moved(-offsets[k]);
+        else
+          resultMap = map.moved(-offsets[k]);
+        break;
+      }
+  addMember(group, concat.getResult(), dim, resultMap);
+  for (OpOperand &input : op->getOpOperands())
+    addOperand(group, input, dim,
+               resultMap.moved(offsets[input.getOperandNumber()]));
+}
+
+void StructuredFold::Impl::visitSlice(Group &group, Operation *op,
+                                      const ChannelFlow &flow, bool fromResult,
+                                      int64_t dim, ChannelMap map) {
+  auto slice = cast<tensor::ExtractSliceOp>(op);
+  ArrayRef<int64_t> offsets = flow.offsets;
+  if (!flow.hasStaticGeometry() ||
+      llvm::any_of(flow.strides, [](int64_t s) { return s != 1; })) {
+    block(group, op,
+          llvm::formatv("{0} is not a static, unit-stride slice "
+                        "of the same rank",
+                        describe(op)));
+    return;
+  }
+  if (fromResult)
+    addOperand(group, slice.getSourceMutable(), dim, map.moved(-offsets[dim]));
+  else
+    addMember(group, slice.getResult(), dim, map.moved(offsets[dim]));
+}
+
+void StructuredFold::Impl::visitLinalg(Group &group, linalg::LinalgOp linalgOp,
+                                       Value from, bool fromResult, int64_t dim,
+                                       ChannelMap map) {
+  Operation *op = linalgOp;
+  if (fromResult) {
+    auto result = cast<OpResult>(from);
+    OpOperand *init = linalgOp.getDpsInitOperand(result.getResultNumber());
+    linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(init), dim,
+               map);
+    return;
+  }
+  for (OpOperand &operand : op->getOpOperands())
+    if (operand.get() == from)
+      linkLinalg(group, linalgOp, linalgOp.getMatchingIndexingMap(&operand),
+                 dim, map);
 }
 
 void StructuredFold::Impl::formGroup(Member seed) {
@@ -874,91 +865,109 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
     }
     return result;
   }
-  if (isa<AnnotateOp, tensor::CastOp>(def))
+  ChannelFlow flow = getChannelFlow(def);
+  switch (flow.kind) {
+  case ChannelFlowKind::Identity:
     return sliceConstants(def->getOperand(0), dim);
-  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
-    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
-    if (ShapedType::isDynamicShape(offsets) ||
-        slice.getSourceType().getRank() != slice.getResultType().getRank() ||
-        llvm::any_of(slice.getStaticStrides(),
-                     [](int64_t stride) { return stride != 1; }))
+  case ChannelFlowKind::Slice: {
+    if (!flow.hasStaticGeometry() ||
+        llvm::any_of(flow.strides, [](int64_t stride) { return stride != 1; }))
       return result;
-    const SliceConstants &source = sliceConstants(slice.getSource(), dim);
+    const SliceConstants &source = sliceConstants(def->getOperand(0), dim);
     for (int64_t c = 0; c < size; ++c)
-      result[c] = source[c + offsets[dim]];
+      result[c] = source[*flow.toOperandIndex(0, dim, c)];
     return result;
   }
-  if (auto concat = dyn_cast<tensor::ConcatOp>(def)) {
-    if (static_cast<int64_t>(concat.getDim()) != dim)
+  case ChannelFlowKind::Concat:
+    if (flow.keepsIndices(0, dim))
       return result;
-    int64_t offset = 0;
-    for (Value input : concat.getInputs()) {
-      const SliceConstants &part = sliceConstants(input, dim);
+    for (OpOperand &input : def->getOpOperands()) {
+      const SliceConstants &part = sliceConstants(input.get(), dim);
       for (auto [i, value] : llvm::enumerate(part))
-        result[offset + i] = value;
-      offset += part.size();
+        result[*flow.toResultIndex(input.getOperandNumber(), dim, i)] = value;
     }
     return result;
-  }
-  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
-    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-    if (ShapedType::isDynamicShape(low) || ShapedType::isDynamicShape(high) ||
-        low[dim] != 0 || high[dim] != 0)
+  case ChannelFlowKind::Pad: {
+    if (!flow.hasStaticGeometry() || !flow.keepsIndices(0, dim))
       return result;
-    bool padded = llvm::any_of(low, [](int64_t v) { return v != 0; }) ||
-                  llvm::any_of(high, [](int64_t v) { return v != 0; });
+    bool padded =
+        llvm::any_of(llvm::seq<int64_t>(0, flow.low.size()),
+                     [&](int64_t d) { return !flow.keepsIndices(0, d); });
     std::optional<double> padValue;
-    if (Value constantPad = pad.getConstantPaddingValue())
+    if (Value constantPad = cast<tensor::PadOp>(def).getConstantPaddingValue())
       padValue = getScalar(constantPad);
-    const SliceConstants &source = sliceConstants(pad.getSource(), dim);
+    const SliceConstants &source = sliceConstants(def->getOperand(0), dim);
     for (int64_t c = 0; c < size; ++c)
       if (source[c] && (!padded || (padValue && *padValue == *source[c])))
         result[c] = source[c];
     return result;
   }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
-    ArrayRef<int64_t> shapeOut = expand.getResultType().getShape();
-    for (auto [g, indices] :
-         llvm::enumerate(expand.getReassociationIndices())) {
-      if (!llvm::is_contained(indices, dim))
-        continue;
-      if (othersAreUnit(shapeOut, indices, dim))
-        return sliceConstants(expand.getSrc(), g);
-      // Slice h of the outermost split dimension is source slices
-      // [h * D, (h + 1) * D): constant when they all hold one value.
-      auto split = getHeadSplit(shapeOut, indices);
-      if (!split || split->first != dim)
-        return result;
-      int64_t inner = split->second;
-      const SliceConstants &source = sliceConstants(expand.getSrc(), g);
-      for (int64_t h = 0; h < size; ++h) {
-        std::optional<double> value = source[h * inner];
-        for (int64_t t = 1; t < inner && value; ++t)
-          if (source[h * inner + t] != value)
-            value = std::nullopt;
-        result[h] = value;
-      }
+  case ChannelFlowKind::Expand:
+    return expandSliceConstants(flow, dim, result);
+  case ChannelFlowKind::Collapse:
+    return collapseSliceConstants(flow, dim, result);
+  case ChannelFlowKind::Linalg:
+    return linalgSliceConstants(cast<linalg::LinalgOp>(def), value, dim,
+                                result);
+  case ChannelFlowKind::Opaque:
+    return result;
+  }
+  llvm_unreachable("unknown channel flow kind");
+}
+
+SliceConstants
+StructuredFold::Impl::expandSliceConstants(const ChannelFlow &flow, int64_t dim,
+                                           SliceConstants result) {
+  int64_t size = result.size();
+  Value source = flow.op->getOperand(0);
+  ArrayRef<int64_t> shapeOut = flow.fineShape;
+  for (auto [g, indices] : llvm::enumerate(flow.groups)) {
+    if (!llvm::is_contained(indices, dim))
+      continue;
+    if (othersAreUnit(shapeOut, indices, dim))
+      return sliceConstants(source, g);
+    // Slice h of the outermost split dimension is source slices
+    // [h * D, (h + 1) * D): constant when they all hold one value.
+    auto split = getHeadSplit(shapeOut, indices);
+    if (!split || split->first != dim)
       return result;
+    int64_t inner = split->second;
+    const SliceConstants &parts = sliceConstants(source, g);
+    for (int64_t h = 0; h < size; ++h) {
+      std::optional<double> value = parts[h * inner];
+      for (int64_t t = 1; t < inner && value; ++t)
+        if (parts[h * inner + t] != value)
+          value = std::nullopt;
+      result[h] = value;
     }
     return result;
   }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
-    // Slice m of the result lies in slice (m / inner) % size_j of the source
-    // along each dimension j of the group (inner: the sizes after j).
-    ArrayRef<int64_t> source = collapse.getSrcType().getShape();
-    ReassociationIndices indices = collapse.getReassociationIndices()[dim];
-    int64_t inner = 1;
-    for (int64_t index : llvm::reverse(indices)) {
-      const SliceConstants &along = sliceConstants(collapse.getSrc(), index);
-      for (int64_t m = 0; m < size; ++m)
-        if (!result[m])
-          result[m] = along[(m / inner) % source[index]];
-      inner *= source[index];
-    }
-    return result;
+  return result;
+}
+
+SliceConstants StructuredFold::Impl::collapseSliceConstants(
+    const ChannelFlow &flow, int64_t dim, SliceConstants result) {
+  int64_t size = result.size();
+  // Slice m of the result lies in slice (m / inner) % size_j of the source
+  // along each dimension j of the group (inner: the sizes after j).
+  ArrayRef<int64_t> source = flow.fineShape;
+  const ReassociationIndices &indices = flow.groups[dim];
+  int64_t inner = 1;
+  for (int64_t index : llvm::reverse(indices)) {
+    const SliceConstants &along = sliceConstants(flow.op->getOperand(0), index);
+    for (int64_t m = 0; m < size; ++m)
+      if (!result[m])
+        result[m] = along[(m / inner) % source[index]];
+    inner *= source[index];
   }
-  auto op = dyn_cast<linalg::LinalgOp>(def);
-  if (!op || !op.hasPureTensorSemantics() || op->getNumRegions() != 1)
+  return result;
+}
+
+SliceConstants
+StructuredFold::Impl::linalgSliceConstants(linalg::LinalgOp op, Value value,
+                                           int64_t dim, SliceConstants result) {
+  int64_t size = result.size();
+  if (!op.hasPureTensorSemantics() || op->getNumRegions() != 1)
     return result;
   unsigned resultNumber = cast<OpResult>(value).getResultNumber();
   OpOperand *init = op.getDpsInitOperand(resultNumber);
@@ -983,7 +992,8 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
     view.used = op.payloadUsesValueFromOperand(&operand);
     view.elementType = getElementTypeOrSelf(operand.get().getType());
     if (isa<RankedTensorType>(operand.get().getType())) {
-      int64_t k = findLoop(op.getMatchingIndexingMap(&operand), loop);
+      int64_t k = findLoopInMap(op.getMatchingIndexingMap(&operand), loop,
+                                /*strict=*/true);
       if (k == -2)
         return result;
       view.dim = k;
@@ -1128,11 +1138,11 @@ std::string StructuredFold::Impl::checkFoldableInit(linalg::LinalgOp op) {
       unsigned loop = cast<AffineDimExpr>(expr).getPosition();
       if (isReduction(op.getIteratorTypesArray()[loop]))
         continue;
-      int64_t r = findLoop(resultMap, loop);
+      int64_t r = findLoopInMap(resultMap, loop, /*strict=*/true);
       if (r < 0)
         return "its initial value is not a constant bias to fold into";
       unsigned bLoop = cast<AffineDimExpr>(outMap.getResult(r)).getPosition();
-      if (findLoop(inMap, bLoop) < 0)
+      if (findLoopInMap(inMap, bLoop, /*strict=*/true) < 0)
         return "its bias is broadcast along an output channel dimension";
     }
   }
@@ -1161,7 +1171,7 @@ void StructuredFold::Impl::addContribution(linalg::LinalgOp op,
     unsigned loop = cast<AffineDimExpr>(expr).getPosition();
     toResult.push_back(isReduction(op.getIteratorTypesArray()[loop])
                            ? -1
-                           : findLoop(resultMap, loop));
+                           : findLoopInMap(resultMap, loop, /*strict=*/true));
   }
   // The delta lives on the result dims that W's output dims index, in
   // ascending result order.
@@ -1227,7 +1237,7 @@ void StructuredFold::Impl::addContribution(linalg::LinalgOp op,
   SmallVector<int64_t> biasDim;
   for (int64_t r : dims) {
     unsigned bLoop = cast<AffineDimExpr>(outMap.getResult(r)).getPosition();
-    biasDim.push_back(findLoop(inMap, bLoop));
+    biasDim.push_back(findLoopInMap(inMap, bLoop, /*strict=*/true));
   }
   int64_t bSize = 1;
   for (int64_t s : bShape)
@@ -1260,7 +1270,8 @@ void StructuredFold::Impl::decide(Group &group) {
     for (OpOperand *input : op.getDpsInputOperands()) {
       if (!getConstant(input->get()))
         continue;
-      int64_t k = findLoop(op.getMatchingIndexingMap(input), loop);
+      int64_t k = findLoopInMap(op.getMatchingIndexingMap(input), loop,
+                                /*strict=*/true);
       if (k < 0)
         continue;
       int64_t size =
@@ -1296,7 +1307,8 @@ void StructuredFold::Impl::decide(Group &group) {
   for (auto [op, loop] : group.consumers) {
     SmallVector<std::pair<OpOperand *, int64_t>> operands;
     for (OpOperand *input : op.getDpsInputOperands()) {
-      int64_t k = findLoop(op.getMatchingIndexingMap(input), loop);
+      int64_t k = findLoopInMap(op.getMatchingIndexingMap(input), loop,
+                                /*strict=*/true);
       if (k >= 0)
         operands.push_back({input, k});
     }

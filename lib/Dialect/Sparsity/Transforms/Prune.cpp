@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsity-mlir/Analysis/ChannelFlow.h"
 #include "sparsity-mlir/Analysis/ConstantPattern.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/CostModel/CostModel.h"
@@ -520,37 +521,58 @@ void SparsityPrunePass::buildChannelGroups(const OpSparsityAnalysis &analysis) {
       carries[op->getResult(0)] = {info, roles.resultDim[roles.outDim]};
       return;
     }
-    if (isa<AnnotateOp, tensor::CastOp>(op)) {
+    // The channels pass where the channel-flow table keeps their indices
+    // (and, for a concat along another dimension, join like a residual
+    // addition); along a concat's axis they mix with other channels, which
+    // channel groups of layers cannot express. A reshape or a slice of the
+    // channels ends the path: the fold plan decides there.
+    ChannelFlow flow = getChannelFlow(op);
+    switch (flow.kind) {
+    case ChannelFlowKind::Identity:
+    case ChannelFlowKind::Pad:
+    case ChannelFlowKind::Slice: {
       auto it = carries.find(op->getOperand(0));
-      if (it != carries.end()) {
-        // A copy first: inserting may grow the map and move `it`'s entry.
-        std::pair<const LayerInfo *, int64_t> carried = it->second;
-        carries[op->getResult(0)] = carried;
-      }
+      if (it == carries.end() || !flow.keepsIndices(0, it->second.second))
+        return;
+      // A copy first: inserting may grow the map and move `it`'s entry.
+      std::pair<const LayerInfo *, int64_t> carried = it->second;
+      carries[op->getResult(0)] = carried;
       return;
     }
-    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-      auto it = carries.find(pad.getSource());
-      if (it != carries.end()) {
-        std::pair<const LayerInfo *, int64_t> carried = it->second;
-        int64_t d = carried.second;
-        ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-        if (low[d] == 0 && high[d] == 0)
-          carries[pad.getResult()] = carried;
-      }
-      return;
-    }
-    if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-      for (Value input : concat.getInputs()) {
+    case ChannelFlowKind::Concat: {
+      const LayerInfo *joined = nullptr;
+      int64_t joinedDim = -1;
+      bool mixed = false;
+      for (Value input : op->getOperands()) {
         auto it = carries.find(input);
-        if (it != carries.end())
+        if (it == carries.end())
+          continue;
+        if (!flow.keepsIndices(0, it->second.second) ||
+            (joined && joinedDim != it->second.second)) {
+          mixed = true;
           blocked.insert(it->second.first);
+          continue;
+        }
+        if (joined)
+          classes.unionSets(joined, it->second.first);
+        joined = it->second.first;
+        joinedDim = it->second.second;
       }
+      if (mixed && joined)
+        blocked.insert(joined);
+      else if (joined)
+        carries[op->getResult(0)] = {joined, joinedDim};
       return;
     }
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-    if (!linalgOp || op->getNumResults() != 1 ||
-        !linalgOp.hasPureTensorSemantics())
+    case ChannelFlowKind::Linalg:
+      break;
+    case ChannelFlowKind::Opaque:
+    case ChannelFlowKind::Collapse:
+    case ChannelFlowKind::Expand:
+      return;
+    }
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    if (op->getNumResults() != 1 || !linalgOp.hasPureTensorSemantics())
       return;
     AffineMap resultMap =
         linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
