@@ -879,8 +879,17 @@ SliceConstants StructuredFold::Impl::computeSliceConstants(Value value,
     return result;
   }
   case ChannelFlowKind::Concat:
-    if (flow.keepsIndices(0, dim))
+    if (flow.keepsIndices(0, dim)) {
+      // Concatenated along another dimension: a slice is the constant every
+      // input holds there.
+      for (OpOperand &input : def->getOpOperands()) {
+        const SliceConstants &part = sliceConstants(input.get(), dim);
+        for (int64_t c = 0; c < size; ++c)
+          if (input.getOperandNumber() == 0 || result[c] != part[c])
+            result[c] = input.getOperandNumber() == 0 ? part[c] : std::nullopt;
+      }
       return result;
+    }
     for (OpOperand &input : def->getOpOperands()) {
       const SliceConstants &part = sliceConstants(input.get(), dim);
       for (auto [i, value] : llvm::enumerate(part))
