@@ -6,7 +6,7 @@
 
 #include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
-#include "sparsity-mlir/CostModel/LayerLayout.h"
+#include "sparsity-mlir/CostModel/X86ActLayout.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -24,104 +24,6 @@ using namespace mlir;
 using namespace mlir::sparsity;
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-//===----------------------------------------------------------------------===//
-// The matrix form of a layer
-//===----------------------------------------------------------------------===//
-
-FailureOr<LayerGemm> sparsity::getLayerGemm(const LayerInfo &layer,
-                                            std::string &whyNot) {
-  LayerGemm gemm;
-  int64_t n = 1, k = 1, groups = 1;
-  for (auto [d, size] : llvm::enumerate(layer.weightShape)) {
-    if (layer.roles.output[d]) {
-      gemm.nDims.push_back(d);
-      n *= size;
-      if (layer.roles.input[d])
-        groups *= size;
-    } else {
-      gemm.kDims.push_back(d);
-      k *= size;
-    }
-  }
-  if (gemm.nDims.empty()) {
-    whyNot = "the weight has no output dimension";
-    return failure();
-  }
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(layer.op);
-  if (!linalgOp) {
-    whyNot = "the layer is not a linalg op";
-    return failure();
-  }
-  Value activation;
-  for (OpOperand *input : linalgOp.getDpsInputOperands())
-    if (input->getOperandNumber() != layer.weightOperand) {
-      activation = input->get();
-      break;
-    }
-  auto actType = activation ? dyn_cast<RankedTensorType>(activation.getType())
-                            : RankedTensorType();
-  if (!actType || !actType.hasStaticShape()) {
-    whyNot = "the activation is not a statically shaped tensor";
-    return failure();
-  }
-  gemm.geometry.m = layer.uses;
-  gemm.geometry.k = k;
-  gemm.geometry.n = n;
-  gemm.geometry.groups = groups;
-  gemm.geometry.activationElements = actType.getNumElements();
-  return gemm;
-}
-
-FailureOr<std::vector<float>>
-sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
-                                std::string &whyNot) {
-  if (layer.declared) {
-    whyNot = "the weight is a function argument";
-    return failure();
-  }
-  // Casts, annotations and reshapes keep the elements in row-major order,
-  // so the constant's payload is the weight as the layer sees it.
-  for (Operation *view : layer.weightChain)
-    if (!isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
-            view) &&
-        view->getName().getStringRef() != "sparsity.annotate") {
-      whyNot = "the weight reaches the layer through '" +
-               view->getName().getStringRef().str() +
-               "', which reorders its elements";
-      return failure();
-    }
-  ElementsAttr values;
-  if (!matchPattern(layer.weightRoot, m_Constant(&values))) {
-    whyNot = "the weight is not a constant";
-    return failure();
-  }
-  FailureOr<std::vector<double>> elements = readConstantValues(values, whyNot);
-  if (failed(elements))
-    return failure();
-
-  // Strides of the weight in its own layout, then W[n][k] by walking the n
-  // dimensions and the k dimensions each in order.
-  ArrayRef<int64_t> shape = layer.weightShape;
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  auto offsets = [&](ArrayRef<int64_t> dims) {
-    SmallVector<int64_t> sizes, dimStrides;
-    for (int64_t d : dims) {
-      sizes.push_back(shape[d]);
-      dimStrides.push_back(strides[d]);
-    }
-    return rowMajorOffsets(sizes, dimStrides);
-  };
-  std::vector<int64_t> nOff = offsets(gemm.nDims), kOff = offsets(gemm.kDims);
-  std::vector<float> w;
-  w.reserve(nOff.size() * kOff.size());
-  for (int64_t no : nOff)
-    for (int64_t ko : kOff)
-      w.push_back(static_cast<float>((*elements)[no + ko]));
-  return w;
-}
 
 //===----------------------------------------------------------------------===//
 // Statistics

@@ -10,6 +10,7 @@
 #ifndef SPARSITY_MLIR_COSTMODEL_COSTMODEL_H
 #define SPARSITY_MLIR_COSTMODEL_COSTMODEL_H
 
+#include "sparsity-mlir/Analysis/LayerForm.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Target/NpuRef.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
@@ -23,31 +24,6 @@
 
 namespace mlir {
 namespace sparsity {
-
-/// A weight layer in matrix form: `W[n][k]`, where `n` enumerates the
-/// weight's output dimensions and `k` its other dimensions, each in the
-/// weight's own dimension order (an `fchw` filter: n = f, k = (c, h, w); a
-/// `[K, N]` matmul weight: n = N, k = K; a `chw` depthwise filter: n = c,
-/// k = (h, w)).
-struct LayerGemm {
-  GemmGeometry geometry;
-  /// Weight dimensions forming n and k, in order.
-  SmallVector<int64_t> nDims, kDims;
-};
-
-/// The matrix form of `layer`; fails, with the reason in `whyNot`, for a
-/// layer whose weight has no output dimension or whose activation is not a
-/// statically shaped tensor.
-FailureOr<LayerGemm> getLayerGemm(const LayerInfo &layer, std::string &whyNot);
-
-/// Reads the layer's weight constant as `W[n][k]` floats (n*k, row-major).
-/// Fails, with the reason, for a declared weight, a payload that cannot be
-/// read, or a view between the constant and the layer that reorders the
-/// elements (a transpose; `sparsity.annotate`, `tensor.cast`,
-/// `collapse_shape` and `expand_shape` do not).
-FailureOr<std::vector<float>> readLayerWeightMatrix(const LayerInfo &layer,
-                                                    const LayerGemm &gemm,
-                                                    std::string &whyNot);
 
 /// What the cost model knows about a weight's zeros for a target with skip
 /// granularity `group`: per output (lane), how many of its groups of `group`

@@ -11,6 +11,7 @@
 #ifndef SPARSITY_MLIR_TARGET_NPUREF_H
 #define SPARSITY_MLIR_TARGET_NPUREF_H
 
+#include "sparsity-mlir/Analysis/LayerForm.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -22,19 +23,6 @@
 
 namespace mlir {
 namespace sparsity {
-
-/// A weight layer as the array sees it: `n` outputs (lanes), each reducing
-/// `k` weights against `k` activations, for `m` activation rows. With
-/// `groups > 1` the outputs form `groups` equal parts, each reading its own
-/// activations (grouped and depthwise convolutions).
-struct GemmGeometry {
-  int64_t m = 1;
-  int64_t k = 1;
-  int64_t n = 1;
-  int64_t groups = 1;
-  /// Elements of the activation tensor the layer reads.
-  int64_t activationElements = 0;
-};
 
 /// How a layer runs on npu-ref.
 enum class NpuRefMode { Dense, ZeroSkip };

@@ -6,7 +6,7 @@
 
 #include "LayerLowering.h"
 
-#include "sparsity-mlir/CostModel/LayerLayout.h"
+#include "sparsity-mlir/CostModel/X86ActLayout.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -23,7 +23,7 @@
 
 #include "LayerLowering.h"
 
-#include "sparsity-mlir/CostModel/LayerLayout.h"
+#include "sparsity-mlir/CostModel/X86ActLayout.h"
 
 #include "sparsity-mlir/Target/TargetDescription.h"
 #include "sparsity-mlir/Target/X86.h"

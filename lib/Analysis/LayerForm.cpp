@@ -1,15 +1,122 @@
-//===- LayerLayout.cpp - loops and operand layouts of a weight layer ------===//
+//===- LayerForm.cpp - a weight layer in matrix form ----------------------===//
 //
 // Part of sparsity-mlir.
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/CostModel/LayerLayout.h"
+#include "sparsity-mlir/Analysis/LayerForm.h"
+#include "sparsity-mlir/Analysis/ElementMask.h"
+#include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 
-#include <limits>
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::sparsity;
+
+//===----------------------------------------------------------------------===//
+// The matrix form of a layer
+//===----------------------------------------------------------------------===//
+
+FailureOr<LayerGemm> sparsity::getLayerGemm(const LayerInfo &layer,
+                                            std::string &whyNot) {
+  LayerGemm gemm;
+  int64_t n = 1, k = 1, groups = 1;
+  for (auto [d, size] : llvm::enumerate(layer.weightShape)) {
+    if (layer.roles.output[d]) {
+      gemm.nDims.push_back(d);
+      n *= size;
+      if (layer.roles.input[d])
+        groups *= size;
+    } else {
+      gemm.kDims.push_back(d);
+      k *= size;
+    }
+  }
+  if (gemm.nDims.empty()) {
+    whyNot = "the weight has no output dimension";
+    return failure();
+  }
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(layer.op);
+  if (!linalgOp) {
+    whyNot = "the layer is not a linalg op";
+    return failure();
+  }
+  Value activation;
+  for (OpOperand *input : linalgOp.getDpsInputOperands())
+    if (input->getOperandNumber() != layer.weightOperand) {
+      activation = input->get();
+      break;
+    }
+  auto actType = activation ? dyn_cast<RankedTensorType>(activation.getType())
+                            : RankedTensorType();
+  if (!actType || !actType.hasStaticShape()) {
+    whyNot = "the activation is not a statically shaped tensor";
+    return failure();
+  }
+  gemm.geometry.m = layer.uses;
+  gemm.geometry.k = k;
+  gemm.geometry.n = n;
+  gemm.geometry.groups = groups;
+  gemm.geometry.activationElements = actType.getNumElements();
+  return gemm;
+}
+
+FailureOr<std::vector<float>>
+sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
+                                std::string &whyNot) {
+  if (layer.declared) {
+    whyNot = "the weight is a function argument";
+    return failure();
+  }
+  // Casts, annotations and reshapes keep the elements in row-major order,
+  // so the constant's payload is the weight as the layer sees it.
+  for (Operation *view : layer.weightChain)
+    if (!isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+            view) &&
+        view->getName().getStringRef() != "sparsity.annotate") {
+      whyNot = "the weight reaches the layer through '" +
+               view->getName().getStringRef().str() +
+               "', which reorders its elements";
+      return failure();
+    }
+  ElementsAttr values;
+  if (!matchPattern(layer.weightRoot, m_Constant(&values))) {
+    whyNot = "the weight is not a constant";
+    return failure();
+  }
+  FailureOr<std::vector<double>> elements = readConstantValues(values, whyNot);
+  if (failed(elements))
+    return failure();
+
+  // Strides of the weight in its own layout, then W[n][k] by walking the n
+  // dimensions and the k dimensions each in order.
+  ArrayRef<int64_t> shape = layer.weightShape;
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  auto offsets = [&](ArrayRef<int64_t> dims) {
+    SmallVector<int64_t> sizes, dimStrides;
+    for (int64_t d : dims) {
+      sizes.push_back(shape[d]);
+      dimStrides.push_back(strides[d]);
+    }
+    return rowMajorOffsets(sizes, dimStrides);
+  };
+  std::vector<int64_t> nOff = offsets(gemm.nDims), kOff = offsets(gemm.kDims);
+  std::vector<float> w;
+  w.reserve(nOff.size() * kOff.size());
+  for (int64_t no : nOff)
+    for (int64_t ko : kOff)
+      w.push_back(static_cast<float>((*elements)[no + ko]));
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// The loops of a layer
+//===----------------------------------------------------------------------===//
 
 FailureOr<LayerLoops> sparsity::getLayerLoops(const LayerInfo &layer,
                                               const LayerGemm &gemm,
@@ -132,9 +239,8 @@ AffineExpr sparsity::linearOverLoops(MLIRContext *ctx,
   return dropUnitLoops(e, loopSizes);
 }
 
-/// `e` at the loop values `values` (one per loop), when it folds to a
-/// constant.
-static std::optional<int64_t> evaluate(AffineExpr e, ArrayRef<int64_t> values) {
+std::optional<int64_t> sparsity::evaluateAtLoops(AffineExpr e,
+                                                 ArrayRef<int64_t> values) {
   MLIRContext *ctx = e.getContext();
   SmallVector<AffineExpr> dims;
   for (int64_t v : values)
@@ -165,20 +271,17 @@ std::optional<int64_t> sparsity::linearCoefficient(AffineExpr e, unsigned dim,
   if (!isLinear(e))
     return std::nullopt;
   SmallVector<int64_t> values(numLoops, 0);
-  std::optional<int64_t> zero = evaluate(e, values);
+  std::optional<int64_t> zero = evaluateAtLoops(e, values);
   values[dim] = 1;
-  std::optional<int64_t> one = evaluate(e, values);
+  std::optional<int64_t> one = evaluateAtLoops(e, values);
   if (!zero || !one)
     return std::nullopt;
   return *one - *zero;
 }
 
-/// The positions of `e` over all combinations of `loops` (row-major), the
-/// other loops at 0, relative to all loops at 0; std::nullopt when `e` is
-/// not linear.
-static std::optional<std::vector<int64_t>>
-offsetsOver(AffineExpr e, ArrayRef<unsigned> loops,
-            ArrayRef<int64_t> loopSizes) {
+std::optional<std::vector<int64_t>>
+sparsity::offsetsOverLoops(AffineExpr e, ArrayRef<unsigned> loops,
+                           ArrayRef<int64_t> loopSizes) {
   unsigned numLoops = loopSizes.size();
   SmallVector<int64_t> coeff;
   for (unsigned loop : loops) {
@@ -191,90 +294,4 @@ offsetsOver(AffineExpr e, ArrayRef<unsigned> loops,
   for (unsigned loop : loops)
     sizes.push_back(loopSizes[loop]);
   return rowMajorOffsets(sizes, coeff);
-}
-
-X86ActLayout sparsity::getX86ActLayout(linalg::LinalgOp op,
-                                       const LayerLoops &loops,
-                                       const GemmGeometry &geo) {
-  X86ActLayout layout;
-  MLIRContext *ctx = op->getContext();
-  ArrayRef<int64_t> sizes = loops.loopSizes;
-  unsigned numLoops = sizes.size();
-  OpOperand *act = &op->getOpOperand(loops.activationOperand);
-  OpOperand *out = op.getDpsInitOperand(0);
-  auto shapeOf = [](OpOperand *o) {
-    return cast<ShapedType>(o->get().getType()).getShape();
-  };
-  AffineExpr actExpr =
-      linearOperandExpr(op.getMatchingIndexingMap(act), shapeOf(act), sizes);
-  AffineExpr outExpr =
-      linearOperandExpr(op.getMatchingIndexingMap(out), shapeOf(out), sizes);
-  if (geo.groups == 1 &&
-      actExpr == linearOverLoops(ctx, {loops.mLoops, loops.kLoops}, sizes) &&
-      outExpr == linearOverLoops(ctx, {loops.mLoops, loops.nLoops}, sizes)) {
-    layout.kind = X86ActKind::FullyConnected;
-    return layout;
-  }
-  // The kernels keep activation offsets in i32 tables.
-  if (geo.m < kX86Lanes ||
-      geo.activationElements > std::numeric_limits<int32_t>::max() ||
-      outExpr != linearOverLoops(ctx, {loops.nLoops, loops.mLoops}, sizes))
-    return layout;
-  // The m loops that are not unit: output rows and, innermost, columns.
-  SmallVector<unsigned> mLoops;
-  for (unsigned loop : loops.mLoops)
-    if (sizes[loop] != 1)
-      mLoops.push_back(loop);
-  if (mLoops.empty() || mLoops.size() > 2)
-    return layout;
-  unsigned inner = mLoops.back();
-  std::optional<int64_t> innerCoeff =
-      linearCoefficient(actExpr, inner, numLoops);
-  if (!innerCoeff || *innerCoeff != 1)
-    return layout;
-  int64_t width = sizes[inner];
-  int64_t vecs = (width + kX86Lanes - 1) / kX86Lanes;
-  if (static_cast<double>(width) / static_cast<double>(vecs * kX86Lanes) <
-      kX86DirectMinLaneUse)
-    return layout;
-  int64_t pitch = 0, rows = 1;
-  if (mLoops.size() == 2) {
-    std::optional<int64_t> c = linearCoefficient(actExpr, mLoops[0], numLoops);
-    if (!c || *c < width)
-      return layout;
-    pitch = *c;
-    rows = sizes[mLoops[0]];
-  }
-  std::optional<std::vector<int64_t>> kOffsets =
-      offsetsOver(actExpr, loops.kLoops, sizes);
-  std::optional<std::vector<int64_t>> groupOffsets =
-      offsetsOver(actExpr, loops.groupLoops, sizes);
-  std::optional<int64_t> base =
-      evaluate(actExpr, SmallVector<int64_t>(numLoops, 0));
-  if (!kOffsets || !groupOffsets || !base)
-    return layout;
-  for (int64_t &o : *kOffsets)
-    o += *base;
-  layout.kind = X86ActKind::Direct;
-  layout.rowWidth = width;
-  layout.rows = rows;
-  layout.actRowPitch = pitch;
-  layout.kOffsets = std::move(*kOffsets);
-  layout.groupOffsets = std::move(*groupOffsets);
-  return layout;
-}
-
-X86ActLayout sparsity::getX86ActLayout(const LayerInfo &layer,
-                                       const LayerGemm &gemm) {
-  std::string whyNot;
-  FailureOr<LayerLoops> loops = getLayerLoops(layer, gemm, whyNot);
-  auto op = dyn_cast<linalg::LinalgOp>(layer.op);
-  if (failed(loops) || !op || !op.hasPureTensorSemantics())
-    return {};
-  for (Value v : op->getOperands()) {
-    auto type = dyn_cast<ShapedType>(v.getType());
-    if (!type || !type.hasStaticShape())
-      return {};
-  }
-  return getX86ActLayout(op, *loops, gemm.geometry);
 }
