@@ -185,12 +185,15 @@ struct SparsityLowerPass
     FailureOr<TargetDescription> target =
         resolveTarget(targetSpec, module, error);
     if (failed(target)) {
-      module.emitError() << "sparsity-lower: " << error;
+      // At the module's location, not on the module: an op's diagnostic
+      // prints the whole op under -mlir-print-op-on-diagnostic.
+      mlir::emitError(module.getLoc()) << "sparsity-lower: " << error;
       return signalPassFailure();
     }
     bool x86 = target->kind == "x86-avx512";
     if (inlineLimit < 0) {
-      module.emitError("sparsity-lower: inline-limit must not be negative");
+      mlir::emitError(module.getLoc())
+          << "sparsity-lower: inline-limit must not be negative";
       return signalPassFailure();
     }
 
