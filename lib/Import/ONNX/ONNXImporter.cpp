@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Import/ONNXImporter.h"
+#include "sparsity-mlir/Import/ONNX/ONNXImporter.h"
 #include "TensorData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
