@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Import/ONNXImporter.h"
+#include "sparsity-mlir/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"

@@ -8,7 +8,7 @@
 #include "TensorData.h"
 #include "sparsity-mlir/Support/Npy.h"
 
-#include "sparsity-mlir/Import/ONNXImporter.h"
+#include "sparsity-mlir/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/Endian.h"

@@ -1,5 +1,4 @@
-//===- TensorData.h - ONNX tensor payloads -----------------------*- C++
-//-*-===//
+//===- TensorData.h - ONNX tensor payloads ----------------------*- C++ -*-===//
 //
 // Part of sparsity-mlir. Private to the ONNX importer: decodes
 // onnx.TensorProto payloads (raw_data or the typed fields) into host-order
@@ -7,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SPARSITY_MLIR_LIB_IMPORT_TENSORDATA_H
-#define SPARSITY_MLIR_LIB_IMPORT_TENSORDATA_H
+#ifndef SPARSITY_MLIR_LIB_IMPORT_ONNX_TENSORDATA_H
+#define SPARSITY_MLIR_LIB_IMPORT_ONNX_TENSORDATA_H
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Types.h"
@@ -67,4 +66,4 @@ LogicalResult decodeTensor(const onnx::TensorProto &proto, ConstTensor &out,
 } // namespace sparsity
 } // namespace mlir
 
-#endif // SPARSITY_MLIR_LIB_IMPORT_TENSORDATA_H
+#endif // SPARSITY_MLIR_LIB_IMPORT_ONNX_TENSORDATA_H

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SPARSITY_MLIR_IMPORT_ONNXIMPORTER_H
-#define SPARSITY_MLIR_IMPORT_ONNXIMPORTER_H
+#ifndef SPARSITY_MLIR_IMPORT_ONNX_ONNXIMPORTER_H
+#define SPARSITY_MLIR_IMPORT_ONNX_ONNXIMPORTER_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -66,4 +66,4 @@ LogicalResult getTensorProtoName(StringRef buffer, std::string &name,
 } // namespace sparsity
 } // namespace mlir
 
-#endif // SPARSITY_MLIR_IMPORT_ONNXIMPORTER_H
+#endif // SPARSITY_MLIR_IMPORT_ONNX_ONNXIMPORTER_H

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsity-mlir/Import/ONNXImporter.h"
+#include "sparsity-mlir/Import/ONNX/ONNXImporter.h"
 #include "TensorData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -81,7 +81,7 @@ class Importer {
 public:
   Importer(MLIRContext *ctx, StringRef fileName,
            const ONNXImportOptions &options)
-      : ctx(ctx), b(ctx), fileName(fileName), options(options),
+      : ctx(ctx), builder(ctx), fileName(fileName), options(options),
         loc(UnknownLoc::get(ctx)) {}
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
@@ -142,12 +142,10 @@ private:
                          << (minCount == maxCount
                                  ? ""
                                  : " to " + std::to_string(maxCount))
-                         << " inputs, got " << n,
-             failure();
+                         << " inputs, got " << n;
     for (int i = 0; i < minCount; ++i)
       if (!hasInput(i))
-        return nodeError() << "required input " << i << " is missing",
-               failure();
+        return nodeError() << "required input " << i << " is missing";
     return success();
   }
 
@@ -185,15 +183,17 @@ private:
   Value materialize(const ConstTensor &t, StringRef name, Location at);
   Value scalarConst(Type type, double value) {
     if (isa<FloatType>(type))
-      return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+      return arith::ConstantOp::create(builder, loc,
+                                       builder.getFloatAttr(type, value));
     return arith::ConstantOp::create(
-        b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+        builder, loc,
+        builder.getIntegerAttr(type, static_cast<int64_t>(value)));
   }
   Value empty(ArrayRef<int64_t> shape, Type elem) {
-    return tensor::EmptyOp::create(b, loc, shape, elem);
+    return tensor::EmptyOp::create(builder, loc, shape, elem);
   }
   Value filled(ArrayRef<int64_t> shape, Type elem, Value scalar) {
-    return linalg::FillOp::create(b, loc, ValueRange{scalar},
+    return linalg::FillOp::create(builder, loc, ValueRange{scalar},
                                   ValueRange{empty(shape, elem)})
         .getResult(0);
   }
@@ -203,13 +203,14 @@ private:
   Value lowest(Type elem) {
     auto ft = cast<FloatType>(elem);
     return arith::ConstantOp::create(
-        b, loc,
-        b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), true)));
+        builder, loc,
+        builder.getFloatAttr(ft,
+                             APFloat::getInf(ft.getFloatSemantics(), true)));
   }
   DenseIntElementsAttr i64Elements(ArrayRef<int64_t> values) {
     return DenseIntElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(values.size())},
-                              b.getI64Type()),
+                              builder.getI64Type()),
         values);
   }
 
@@ -242,8 +243,7 @@ private:
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
     if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
       return nodeError() << "axis " << axis << " is out of range for rank "
-                         << rank,
-             failure();
+                         << rank;
     return axis < 0 ? axis + rank : axis;
   }
   FailureOr<SmallVector<int64_t>> normalizeAxes(ArrayRef<int64_t> axes,
@@ -315,7 +315,7 @@ private:
                                   ArrayRef<int64_t> kernel, bool ceilMode);
 
   MLIRContext *ctx;
-  OpBuilder b;
+  OpBuilder builder;
   std::string fileName;
   const ONNXImportOptions &options;
   int64_t opset = 0;
@@ -349,7 +349,7 @@ Value Importer::materialize(const ConstTensor &t, StringRef name, Location at) {
         HeapAsmResourceBlob::allocateAndCopyWithAlign(
             t.data, std::max<size_t>(t.elementSize(), alignof(uint64_t))));
   }
-  return arith::ConstantOp::create(b, at, value);
+  return arith::ConstantOp::create(builder, at, value);
 }
 
 Value Importer::lookup(StringRef name) {
@@ -358,7 +358,8 @@ Value Importer::lookup(StringRef name) {
     return it->second;
   auto cit = consts.find(name);
   assert(cit != consts.end() && "inputs are checked before conversion");
-  Value v = materialize(cit->second, name, NameLoc::get(b.getStringAttr(name)));
+  Value v =
+      materialize(cit->second, name, NameLoc::get(builder.getStringAttr(name)));
   values[name] = v;
   return v;
 }
@@ -367,12 +368,10 @@ FailureOr<SmallVector<int64_t>> Importer::constInts(int i, StringRef what) {
   const ConstTensor *t = constInput(i);
   if (!t)
     return nodeError() << "input '" << what
-                       << "' must be a constant (initializer or folded)",
-           failure();
+                       << "' must be a constant (initializer or folded)";
   std::optional<SmallVector<int64_t>> ints = t->asInts();
   if (!ints)
-    return nodeError() << "input '" << what << "' must be an integer tensor",
-           failure();
+    return nodeError() << "input '" << what << "' must be an integer tensor";
   return *ints;
 }
 
@@ -422,12 +421,12 @@ Value Importer::elementwise(ArrayRef<Value> ins, Type outElem,
     }
     maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
   }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
+  maps.push_back(builder.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   Value init = empty(outShape, outElem);
   auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
+      builder, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps,
+      iters, [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value r = body(nb, nl, args.drop_back());
         linalg::YieldOp::create(nb, nl, r);
       });
@@ -451,10 +450,10 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
   int64_t dstRank = shape.size();
   if (dstRank < srcType.getRank()) {
     if (auto r = getReassociationIndicesForReshape(srcType, dstType))
-      return tensor::CollapseShapeOp::create(b, loc, dstType, v, *r);
+      return tensor::CollapseShapeOp::create(builder, loc, dstType, v, *r);
   } else if (dstRank > srcType.getRank()) {
     if (auto r = getReassociationIndicesForReshape(dstType, srcType))
-      return tensor::ExpandShapeOp::create(b, loc, dstType, v, *r);
+      return tensor::ExpandShapeOp::create(builder, loc, dstType, v, *r);
   }
   // General case: through the flat vector.
   int64_t n = srcType.getNumElements();
@@ -465,8 +464,10 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
     if (srcType.getRank() > 0)
       r.push_back(llvm::to_vector(llvm::seq<int64_t>(0, srcType.getRank())));
     flat = srcType.getRank() > 0
-               ? Value(tensor::CollapseShapeOp::create(b, loc, flatType, v, r))
-               : Value(tensor::ExpandShapeOp::create(b, loc, flatType, v, r));
+               ? Value(tensor::CollapseShapeOp::create(builder, loc, flatType,
+                                                       v, r))
+               : Value(tensor::ExpandShapeOp::create(builder, loc, flatType, v,
+                                                     r));
   }
   if (shape.size() == 1)
     return flat;
@@ -474,8 +475,8 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
   if (!shape.empty())
     r.push_back(llvm::to_vector(llvm::seq<int64_t>(0, shape.size())));
   if (shape.empty())
-    return tensor::CollapseShapeOp::create(b, loc, dstType, flat, r);
-  return tensor::ExpandShapeOp::create(b, loc, dstType, flat, r);
+    return tensor::CollapseShapeOp::create(builder, loc, dstType, flat, r);
+  return tensor::ExpandShapeOp::create(builder, loc, dstType, flat, r);
 }
 
 Value Importer::transpose(Value v, ArrayRef<int64_t> perm) {
@@ -485,7 +486,7 @@ Value Importer::transpose(Value v, ArrayRef<int64_t> perm) {
   for (int64_t p : perm)
     shape.push_back(shapeOf(v)[p]);
   Value init = empty(shape, elemOf(v));
-  return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
+  return linalg::TransposeOp::create(builder, loc, v, init, perm)->getResult(0);
 }
 
 Value Importer::pad(Value v, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
@@ -497,11 +498,12 @@ Value Importer::pad(Value v, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
   SmallVector<OpFoldResult> lo, hi;
   for (size_t i = 0; i < shape.size(); ++i) {
     shape[i] += low[i] + high[i];
-    lo.push_back(b.getIndexAttr(low[i]));
-    hi.push_back(b.getIndexAttr(high[i]));
+    lo.push_back(builder.getIndexAttr(low[i]));
+    hi.push_back(builder.getIndexAttr(high[i]));
   }
-  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, elemOf(v)),
-                               v, lo, hi, padValue);
+  return tensor::PadOp::create(builder, loc,
+                               RankedTensorType::get(shape, elemOf(v)), v, lo,
+                               hi, padValue);
 }
 
 Value Importer::reduce(Value in, ArrayRef<int64_t> axes, bool keepDims,
@@ -522,10 +524,10 @@ Value Importer::reduce(Value in, ArrayRef<int64_t> axes, bool keepDims,
     }
   }
   Value acc = filled(outShape, elemOf(in), init);
-  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+  SmallVector<AffineMap> maps = {builder.getMultiDimIdentityMap(rank),
                                  AffineMap::get(rank, 0, outExprs, ctx)};
   Value r = linalg::GenericOp::create(
-                b, loc, TypeRange{acc.getType()}, ValueRange{in},
+                builder, loc, TypeRange{acc.getType()}, ValueRange{in},
                 ValueRange{acc}, maps, iters,
                 [&](OpBuilder &nb, Location nl, ValueRange args) {
                   linalg::YieldOp::create(nb, nl, combine(nb, nl, args));
@@ -576,8 +578,7 @@ Importer::graphInputShape(const onnx::ValueInfoProto &info) {
   SmallVector<int64_t> shape;
   const onnx::TypeProto_Tensor &tt = info.type().tensor_type();
   if (!tt.has_shape())
-    return emitError(loc) << "graph input '" << info.name() << "' has no shape",
-           failure();
+    return emitError(loc) << "graph input '" << info.name() << "' has no shape";
   for (int i = 0; i < tt.shape().dim_size(); ++i) {
     const onnx::TensorShapeProto_Dimension &d = tt.shape().dim(i);
     if (d.has_dim_value() && d.dim_value() >= 0) {
@@ -610,7 +611,7 @@ Importer::graphInputShape(const onnx::ValueInfoProto &info) {
 }
 
 OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
-  loc = NameLoc::get(b.getStringAttr(fileName));
+  loc = NameLoc::get(builder.getStringAttr(fileName));
   // Opset of the default domain.
   bool found = false;
   for (const onnx::OperatorSetIdProto &o : model.opset_import()) {
@@ -631,9 +632,9 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   }
 
   const onnx::GraphProto &graph = model.graph();
-  OwningOpRef<ModuleOp> module =
-      ModuleOp::create(FileLineColLoc::get(b.getStringAttr(fileName), 0, 0));
-  b.setInsertionPointToEnd(module->getBody());
+  OwningOpRef<ModuleOp> module = ModuleOp::create(
+      FileLineColLoc::get(builder.getStringAttr(fileName), 0, 0));
+  builder.setInsertionPointToEnd(module->getBody());
 
   for (onnx::TensorProto &init :
        *model.mutable_graph()->mutable_initializer()) {
@@ -705,18 +706,18 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     if (failed(shape))
       return nullptr;
     argTypes.push_back(RankedTensorType::get(*shape, elem));
-    argLocs.push_back(NameLoc::get(b.getStringAttr(in.name())));
+    argLocs.push_back(NameLoc::get(builder.getStringAttr(in.name())));
     argNames.push_back(in.name());
   }
 
-  auto func = func::FuncOp::create(b, loc, options.entryName,
-                                   b.getFunctionType(argTypes, {}));
+  auto func = func::FuncOp::create(builder, loc, options.entryName,
+                                   builder.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   for (auto [i, arg] : llvm::enumerate(entry->getArguments())) {
     arg.setLoc(argLocs[i]);
     values[argNames[i]] = arg;
   }
-  b.setInsertionPointToEnd(entry);
+  builder.setInsertionPointToEnd(entry);
 
   for (const onnx::NodeProto &n : graph.node())
     if (failed(convertNode(n)))
@@ -724,7 +725,7 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &out : graph.output()) {
-    loc = NameLoc::get(b.getStringAttr(out.name()));
+    loc = NameLoc::get(builder.getStringAttr(out.name()));
     if (!values.count(out.name()) && !consts.count(out.name())) {
       emitError(loc) << "graph output '" << out.name()
                      << "' is not produced by any node";
@@ -732,8 +733,9 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     }
     results.push_back(lookup(out.name()));
   }
-  func::ReturnOp::create(b, loc, results);
-  func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func::ReturnOp::create(builder, loc, results);
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
 
   if (failed(verify(*module)))
     return nullptr;
@@ -745,15 +747,13 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
   nodeName = !n.name().empty()
                  ? n.name()
                  : (n.output_size() ? n.output(0) : std::string("<unnamed>"));
-  loc = NameLoc::get(b.getStringAttr(nodeName));
+  loc = NameLoc::get(builder.getStringAttr(nodeName));
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return nodeError() << "operator domain '" << n.domain()
-                       << "' is not supported",
-           failure();
+                       << "' is not supported";
   for (const std::string &in : n.input())
     if (!in.empty() && !values.count(in) && !consts.count(in))
-      return nodeError() << "input '" << in << "' is not defined before use",
-             failure();
+      return nodeError() << "input '" << in << "' is not defined before use";
 
   bool folded = false;
   if (failed(tryFold(folded)))
@@ -828,7 +828,7 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
     return convertExpand();
   if (t == "Cast")
     return convertCast();
-  return nodeError() << "operator is not supported", failure();
+  return nodeError() << "operator is not supported";
 }
 
 //===----------------------------------------------------------------------===//
@@ -1061,8 +1061,7 @@ FailureOr<Importer::Window> Importer::computeWindow(ArrayRef<int64_t> in,
     if (span < 0)
       return nodeError() << "kernel extent " << extent
                          << " exceeds the padded input size "
-                         << in[i] + lo + hi,
-             failure();
+                         << in[i] + lo + hi;
     int64_t out = (ceilMode ? (span + s - 1) / s : span / s) + 1;
     // A window that starts in the end padding is dropped (ceil_mode).
     if (ceilMode && (out - 1) * s >= in[i] + lo)
@@ -1097,16 +1096,16 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
     out.insert(out.begin(), 1);
   }
   SmallVector<NamedAttribute> attrs = {
-      b.getNamedAttr("strides", i64Elements(strides)),
-      b.getNamedAttr("dilations", i64Elements(dilations))};
+      builder.getNamedAttr("strides", i64Elements(strides)),
+      builder.getNamedAttr("dilations", i64Elements(dilations))};
 
   // Initial value: the bias broadcast along the output, or zeros.
   auto initFor = [&](ArrayRef<int64_t> shape, Value biasShaped,
                      ArrayRef<int64_t> bcastDims) -> Value {
     if (!biasShaped)
       return filled(shape, elem, 0.0);
-    return linalg::BroadcastOp::create(b, loc, biasShaped, empty(shape, elem),
-                                       bcastDims)
+    return linalg::BroadcastOp::create(builder, loc, biasShaped,
+                                       empty(shape, elem), bcastDims)
         ->getResult(0);
   };
 
@@ -1121,18 +1120,18 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
   if (g == 1) {
     Value init = initFor(outShape, bias, bcastDims);
     if (spatial == 1)
-      result = linalg::Conv1DNcwFcwOp::create(b, loc, TypeRange{init.getType()},
-                                              ValueRange{xp, wt},
-                                              ValueRange{init}, attrs)
+      result = linalg::Conv1DNcwFcwOp::create(
+                   builder, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
+                   ValueRange{init}, attrs)
                    .getResult(0);
     else if (spatial == 3)
       result = linalg::Conv3DNcdhwFcdhwOp::create(
-                   b, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
+                   builder, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
                    ValueRange{init}, attrs)
                    .getResult(0);
     else
       result = linalg::Conv2DNchwFchwOp::create(
-                   b, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
+                   builder, loc, TypeRange{init.getType()}, ValueRange{xp, wt},
                    ValueRange{init}, attrs)
                    .getResult(0);
   } else if (g == c && m == c && spatial == 3) {
@@ -1141,7 +1140,7 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
     Value w4 = reshape(wt, {c, k[2], k[3], k[4]});
     Value init = initFor(outShape, bias, bcastDims);
     result = linalg::DepthwiseConv3DNcdhwCdhwOp::create(
-                 b, loc, TypeRange{init.getType()}, ValueRange{xp, w4},
+                 builder, loc, TypeRange{init.getType()}, ValueRange{xp, w4},
                  ValueRange{init}, attrs)
                  .getResult(0);
   } else if (g == c && m == c) {
@@ -1149,7 +1148,7 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
     Value w3 = reshape(wt, {c, shapeOf(wt)[2], shapeOf(wt)[3]});
     Value init = initFor(outShape, bias, bcastDims);
     result = linalg::DepthwiseConv2DNchwChwOp::create(
-                 b, loc, TypeRange{init.getType()}, ValueRange{xp, w3},
+                 builder, loc, TypeRange{init.getType()}, ValueRange{xp, w3},
                  ValueRange{init}, attrs)
                  .getResult(0);
   } else {
@@ -1161,7 +1160,7 @@ Value Importer::emitConv(Value xp, Value wt, Value bias, int64_t g,
     Value init =
         initFor(gShape, bias ? reshape(bias, {g, m / g}) : Value(), {0, 3, 4});
     Value r = linalg::Conv2DNgchwGfchwOp::create(
-                  b, loc, TypeRange{init.getType()}, ValueRange{x5, w5},
+                  builder, loc, TypeRange{init.getType()}, ValueRange{x5, w5},
                   ValueRange{init}, attrs)
                   .getResult(0);
     result = reshape(r, outShape);
@@ -1180,17 +1179,14 @@ LogicalResult Importer::convertConv() {
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
   if (!isFloat(x) || elemOf(x) != elemOf(wt))
     return nodeError() << "only floating-point convolutions of one element "
-                          "type are supported",
-           failure();
+                          "type are supported";
   if (xs.size() < 3 || xs.size() > 5)
     return nodeError() << "only 1-D, 2-D and 3-D convolutions are supported "
                           "(input rank "
-                       << xs.size() << ")",
-           failure();
+                       << xs.size() << ")";
   if (ws.size() != xs.size())
     return nodeError() << "weight rank " << ws.size()
-                       << " does not match input rank " << xs.size(),
-           failure();
+                       << " does not match input rank " << xs.size();
   int64_t spatial = xs.size() - 2;
   SmallVector<int64_t> kernel(ws.drop_front(2));
   SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
@@ -1202,12 +1198,10 @@ LogicalResult Importer::convertConv() {
   if (g < 1 || c % g != 0 || m % g != 0 || ws[1] * g != c)
     return nodeError() << "group " << g << " does not fit " << c
                        << " input channels, weight shape [" << ws[0] << "x"
-                       << ws[1] << "x...]",
-           failure();
+                       << ws[1] << "x...]";
   if (spatial == 3 && g != 1 && !(g == c && m == c))
     return nodeError() << "grouped 3-D convolutions (other than depthwise) "
-                          "are not supported",
-           failure();
+                          "are not supported";
   FailureOr<Window> w = computeWindow(xs.drop_front(2), kernel, false);
   if (failed(w))
     return failure();
@@ -1215,8 +1209,7 @@ LogicalResult Importer::convertConv() {
   if (hasInput(2)) {
     bias = input(2);
     if (shapeOf(bias) != ArrayRef<int64_t>{m} || elemOf(bias) != elemOf(x))
-      return nodeError() << "bias must be a 1-D tensor of " << m << " elements",
-             failure();
+      return nodeError() << "bias must be a 1-D tensor of " << m << " elements";
   }
   Type elem = elemOf(x);
   SmallVector<int64_t> lo(xs.size(), 0), hi(xs.size(), 0);
@@ -1240,22 +1233,18 @@ LogicalResult Importer::convertConvTranspose() {
   SmallVector<int64_t> ws(shapeOf(wt));
   if (!isFloat(x) || elemOf(x) != elemOf(wt))
     return nodeError() << "only floating-point convolutions of one element "
-                          "type are supported",
-           failure();
+                          "type are supported";
   if (xs.size() < 3 || xs.size() > 5 || ws.size() != xs.size())
     return nodeError() << "only 1-D, 2-D and 3-D transposed convolutions are "
-                          "supported",
-           failure();
+                          "supported";
   int64_t r = xs.size() - 2;
   int64_t n = xs[0], c = xs[1], g = attrInt("group", 1);
   if (r == 3 && g != 1 && !(g == c && ws[1] == 1))
     return nodeError() << "grouped 3-D transposed convolutions (other than "
-                          "depthwise) are not supported",
-           failure();
+                          "depthwise) are not supported";
   if (g < 1 || c % g != 0 || ws[0] != c)
     return nodeError() << "weight shape does not fit " << c
-                       << " input channels and group " << g,
-           failure();
+                       << " input channels and group " << g;
   int64_t mg = ws[1], m = mg * g, cg = c / g;
   SmallVector<int64_t> kernel(ArrayRef<int64_t>(ws).drop_front(2));
   SmallVector<int64_t> kernelAttr = attrInts("kernel_shape");
@@ -1278,8 +1267,7 @@ LogicalResult Importer::convertConvTranspose() {
   if (int64_t(strides.size()) != r || int64_t(dilations.size()) != r ||
       int64_t(outPad.size()) != r || int64_t(pads.size()) != 2 * r)
     return nodeError() << "strides, dilations, pads and output_padding need "
-                          "one value per spatial dim",
-           failure();
+                          "one value per spatial dim";
   if (!outShape.empty() && int64_t(outShape.size()) != r) {
     if (int64_t(outShape.size()) != r + 2)
       return unsupportedAttr("output_shape", "expected spatial sizes");
@@ -1317,11 +1305,12 @@ LogicalResult Importer::convertConvTranspose() {
   Value zero = filled(full, elem, 0.0);
   SmallVector<OpFoldResult> offs, sizes, steps;
   for (int64_t d = 0; d < r + 2; ++d) {
-    offs.push_back(b.getIndexAttr(lo[d]));
-    sizes.push_back(b.getIndexAttr(xs[d]));
-    steps.push_back(b.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
+    offs.push_back(builder.getIndexAttr(lo[d]));
+    sizes.push_back(builder.getIndexAttr(xs[d]));
+    steps.push_back(builder.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
   }
-  Value xp = tensor::InsertSliceOp::create(b, loc, x, zero, offs, sizes, steps);
+  Value xp =
+      tensor::InsertSliceOp::create(builder, loc, x, zero, offs, sizes, steps);
   // Weight [C, M/g, k...] -> [M, C/g, k...], spatially flipped:
   // [g, C/g, M/g, k...] -> [g, M/g, C/g, k...] via a generic.
   SmallVector<int64_t> w5 = {g, cg, mg};
@@ -1339,9 +1328,10 @@ LogicalResult Importer::convertConvTranspose() {
   Value finit = empty(flippedShape, elem);
   Value flipped =
       linalg::GenericOp::create(
-          b, loc, TypeRange{finit.getType()}, ValueRange{wv}, ValueRange{finit},
+          builder, loc, TypeRange{finit.getType()}, ValueRange{wv},
+          ValueRange{finit},
           ArrayRef<AffineMap>{AffineMap::get(rank5, 0, inExprs, ctx),
-                              b.getMultiDimIdentityMap(rank5)},
+                              builder.getMultiDimIdentityMap(rank5)},
           SmallVector<utils::IteratorType>(rank5,
                                            utils::IteratorType::parallel),
           [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -1354,8 +1344,7 @@ LogicalResult Importer::convertConvTranspose() {
   if (hasInput(2)) {
     bias = input(2);
     if (shapeOf(bias) != ArrayRef<int64_t>{m} || elemOf(bias) != elem)
-      return nodeError() << "bias must be a 1-D tensor of " << m << " elements",
-             failure();
+      return nodeError() << "bias must be a 1-D tensor of " << m << " elements";
   }
   setOutput(0, emitConv(xp, reshape(flipped, convW), bias, g,
                         SmallVector<int64_t>(r, 1), dilations, out));
@@ -1384,7 +1373,7 @@ LogicalResult Importer::convertResize() {
     return unsupportedAttr("nearest_mode", "value '" + nearestMode + "'");
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported", failure();
+    return nodeError() << "only floating-point inputs are supported";
   ArrayRef<int64_t> xs = shapeOf(x);
   int64_t r = xs.size();
   SmallVector<double> scales;
@@ -1393,24 +1382,23 @@ LogicalResult Importer::convertResize() {
   const ConstTensor *sizesT = constInput(3);
   if ((hasInput(2) && !scalesT) || (hasInput(3) && !sizesT))
     return nodeError() << "scales and sizes computed at run time are not "
-                          "supported (they must be constants)",
-           failure();
+                          "supported (they must be constants)";
   if (sizesT && sizesT->numElements() > 0) {
     SmallVector<int64_t> sizes = *sizesT->asInts();
     if (int64_t(sizes.size()) != r)
-      return nodeError() << "sizes must have one value per dim", failure();
+      return nodeError() << "sizes must have one value per dim";
     outShape = sizes;
     for (int64_t d = 0; d < r; ++d)
       scales.push_back(double(float(sizes[d]) / float(xs[d])));
   } else if (scalesT && scalesT->numElements() > 0) {
     std::optional<SmallVector<double>> sc = scalesT->asDoubles();
     if (!sc || int64_t(sc->size()) != r)
-      return nodeError() << "scales must have one value per dim", failure();
+      return nodeError() << "scales must have one value per dim";
     scales = *sc;
     for (int64_t d = 0; d < r; ++d)
       outShape.push_back(int64_t(std::floor(float(xs[d]) * float(scales[d]))));
   } else {
-    return nodeError() << "needs scales or sizes", failure();
+    return nodeError() << "needs scales or sizes";
   }
   // Source coordinate of each output position, per resized dim, in float as
   // the ONNX reference does.
@@ -1481,12 +1469,13 @@ LogicalResult Importer::convertResize() {
   for (int64_t d : resized)
     for (int64_t k = 0; k < perDim; ++k)
       maps.push_back(AffineMap::get(r, 0, {getAffineDimExpr(d, ctx)}, ctx));
-  maps.push_back(b.getMultiDimIdentityMap(r));
+  maps.push_back(builder.getMultiDimIdentityMap(r));
   Value init = empty(outShape, elemOf(x));
   bool linear = mode == "linear";
   Value result =
       linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, tables, ValueRange{init}, maps,
+          builder, loc, TypeRange{init.getType()}, tables, ValueRange{init},
+          maps,
           SmallVector<utils::IteratorType>(r, utils::IteratorType::parallel),
           [&](OpBuilder &nb, Location nl, ValueRange a) {
             auto idx = [&](Value v) -> Value {
@@ -1535,7 +1524,7 @@ LogicalResult Importer::convertPool(bool isMax) {
                            "pads", "storage_order", "strides"})))
       return failure();
     if (node->output_size() > 1 && !node->output(1).empty())
-      return nodeError() << "the Indices output is not supported", failure();
+      return nodeError() << "the Indices output is not supported";
   } else if (failed(checkAttrs({"auto_pad", "ceil_mode", "count_include_pad",
                                 "kernel_shape", "pads", "strides"}))) {
     return failure();
@@ -1545,12 +1534,11 @@ LogicalResult Importer::convertPool(bool isMax) {
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   if (!isFloat(x))
-    return nodeError() << "only floating-point pooling is supported", failure();
+    return nodeError() << "only floating-point pooling is supported";
   if (xs.size() < 3 || xs.size() > 5)
     return nodeError() << "only 1-D, 2-D and 3-D pooling is supported (input "
                           "rank "
-                       << xs.size() << ")",
-           failure();
+                       << xs.size() << ")";
   SmallVector<int64_t> kernel = attrInts("kernel_shape");
   if (kernel.size() != xs.size() - 2)
     return unsupportedAttr("kernel_shape",
@@ -1574,8 +1562,8 @@ LogicalResult Importer::convertPool(bool isMax) {
                      : filled(outShape, elem, 0.0);
   Value window = empty(kernel, elem);
   SmallVector<NamedAttribute> attrs = {
-      b.getNamedAttr("strides", i64Elements(w->strides)),
-      b.getNamedAttr("dilations", i64Elements(w->dilations))};
+      builder.getNamedAttr("strides", i64Elements(w->strides)),
+      builder.getNamedAttr("dilations", i64Elements(w->dilations))};
   SmallVector<Value> ins = {xp, window};
   SmallVector<Type> types = {init.getType()};
   Value r;
@@ -1588,29 +1576,28 @@ LogicalResult Importer::convertPool(bool isMax) {
         isMax ? filled(cl, elem, lowest(elem)) : filled(cl, elem, 0.0);
     SmallVector<Value> insT = {xt, window};
     SmallVector<Type> typesT = {initT.getType()};
-    Value rt = isMax
-                   ? linalg::PoolingNdhwcMaxOp::create(b, loc, typesT, insT,
-                                                       ValueRange{initT}, attrs)
-                         .getResult(0)
-                   : linalg::PoolingNdhwcSumOp::create(b, loc, typesT, insT,
-                                                       ValueRange{initT}, attrs)
-                         .getResult(0);
+    Value rt = isMax ? linalg::PoolingNdhwcMaxOp::create(
+                           builder, loc, typesT, insT, ValueRange{initT}, attrs)
+                           .getResult(0)
+                     : linalg::PoolingNdhwcSumOp::create(
+                           builder, loc, typesT, insT, ValueRange{initT}, attrs)
+                           .getResult(0);
     r = transpose(rt, {0, 4, 1, 2, 3});
   } else if (isMax && spatial == 2)
-    r = linalg::PoolingNchwMaxOp::create(b, loc, types, ins, ValueRange{init},
-                                         attrs)
+    r = linalg::PoolingNchwMaxOp::create(builder, loc, types, ins,
+                                         ValueRange{init}, attrs)
             .getResult(0);
   else if (isMax)
-    r = linalg::PoolingNcwMaxOp::create(b, loc, types, ins, ValueRange{init},
-                                        attrs)
+    r = linalg::PoolingNcwMaxOp::create(builder, loc, types, ins,
+                                        ValueRange{init}, attrs)
             .getResult(0);
   else if (spatial == 2)
-    r = linalg::PoolingNchwSumOp::create(b, loc, types, ins, ValueRange{init},
-                                         attrs)
+    r = linalg::PoolingNchwSumOp::create(builder, loc, types, ins,
+                                         ValueRange{init}, attrs)
             .getResult(0);
   else
-    r = linalg::PoolingNcwSumOp::create(b, loc, types, ins, ValueRange{init},
-                                        attrs)
+    r = linalg::PoolingNcwSumOp::create(builder, loc, types, ins,
+                                        ValueRange{init}, attrs)
             .getResult(0);
   if (isMax) {
     setOutput(0, r);
@@ -1682,8 +1669,7 @@ LogicalResult Importer::convertGlobalPool(bool isMax) {
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   if (!isFloat(x) || xs.size() < 3)
-    return nodeError() << "expected a floating-point input of rank >= 3",
-           failure();
+    return nodeError() << "expected a floating-point input of rank >= 3";
   Type elem = elemOf(x);
   SmallVector<int64_t> axes;
   int64_t count = 1;
@@ -1718,11 +1704,10 @@ LogicalResult Importer::convertGemm() {
     return failure();
   Value a = input(0), bm = input(1);
   if (shapeOf(a).size() != 2 || shapeOf(bm).size() != 2)
-    return nodeError() << "A and B must be 2-D", failure();
+    return nodeError() << "A and B must be 2-D";
   if (!isFloat(a) || elemOf(a) != elemOf(bm))
     return nodeError() << "only floating-point Gemm of one element type is "
-                          "supported",
-           failure();
+                          "supported";
   bool transA = attrInt("transA", 0), transB = attrInt("transB", 0);
   float alpha = attrFloat("alpha", 1.0f), beta = attrFloat("beta", 1.0f);
   Type elem = elemOf(a);
@@ -1730,8 +1715,7 @@ LogicalResult Importer::convertGemm() {
   int64_t kb = shapeOf(bm)[transB ? 1 : 0], n = shapeOf(bm)[transB ? 0 : 1];
   if (k != kb)
     return nodeError() << "inner dimensions differ (" << k << " vs " << kb
-                       << ")",
-           failure();
+                       << ")";
   SmallVector<int64_t> outShape = {m, n};
   Value init;
   bool useC = hasInput(2) && beta != 0.0f;
@@ -1742,8 +1726,7 @@ LogicalResult Importer::convertGemm() {
         broadcastShapes({SmallVector<int64_t>(shapeOf(c)), outShape});
     if (failed(bs) || ArrayRef<int64_t>(*bs) != ArrayRef<int64_t>(outShape))
       return nodeError() << "C cannot be broadcast to [" << m << "x" << n
-                         << "]",
-             failure();
+                         << "]";
     Value betaV = beta == 1.0f ? Value() : scalarConst(elem, beta);
     init = elementwise(
         {c}, elem, outShape, [betaV](OpBuilder &nb, Location nl, ValueRange v) {
@@ -1764,8 +1747,9 @@ LogicalResult Importer::convertGemm() {
       AffineMapAttr::get(map({dm, dn}))};
   SmallVector<NamedAttribute> attrs;
   if (transA || transB)
-    attrs.push_back(b.getNamedAttr("indexing_maps", b.getArrayAttr(maps)));
-  Value r = linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+    attrs.push_back(
+        builder.getNamedAttr("indexing_maps", builder.getArrayAttr(maps)));
+  Value r = linalg::MatmulOp::create(builder, loc, TypeRange{acc.getType()},
                                      ValueRange{a, bm}, ValueRange{acc}, attrs)
                 .getResult(0);
   if (!fuseInit && (alpha != 1.0f || useC)) {
@@ -1791,12 +1775,11 @@ LogicalResult Importer::convertMatMul() {
   Value a = input(0), bm = input(1);
   if (elemOf(a) != elemOf(bm) || !isFloat(a))
     return nodeError() << "only floating-point MatMul of one element type is "
-                          "supported",
-           failure();
+                          "supported";
   Type elem = elemOf(a);
   SmallVector<int64_t> as(shapeOf(a)), bs(shapeOf(bm));
   if (as.empty() || bs.empty())
-    return nodeError() << "operands must have rank >= 1", failure();
+    return nodeError() << "operands must have rank >= 1";
   bool dropM = as.size() == 1, dropN = bs.size() == 1;
   if (dropM) {
     as.insert(as.begin(), 1);
@@ -1809,8 +1792,7 @@ LogicalResult Importer::convertMatMul() {
   int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
   if (bs[bs.size() - 2] != k)
     return nodeError() << "inner dimensions differ (" << k << " vs "
-                       << bs[bs.size() - 2] << ")",
-           failure();
+                       << bs[bs.size() - 2] << ")";
   ArrayRef<int64_t> aBatch = ArrayRef<int64_t>(as).drop_back(2),
                     bBatch = ArrayRef<int64_t>(bs).drop_back(2);
   // Broadcast batch shape.
@@ -1820,7 +1802,7 @@ LogicalResult Importer::convertMatMul() {
     int64_t x = i + aBatch.size() >= br ? aBatch[i + aBatch.size() - br] : 1;
     int64_t y = i + bBatch.size() >= br ? bBatch[i + bBatch.size() - br] : 1;
     if (x != y && x != 1 && y != 1)
-      return nodeError() << "batch dimensions cannot be broadcast", failure();
+      return nodeError() << "batch dimensions cannot be broadcast";
     batch[i] = std::max(x, y);
   }
   int64_t nb = product(batch);
@@ -1834,7 +1816,7 @@ LogicalResult Importer::convertMatMul() {
     Value b2 = reshape(bm, {k, n});
     Value a2 = reshape(a, {product(aBatch) * m, k});
     Value acc = filled({product(aBatch) * m, n}, elem, 0.0);
-    r = linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+    r = linalg::MatmulOp::create(builder, loc, TypeRange{acc.getType()},
                                  ValueRange{a2, b2}, ValueRange{acc})
             .getResult(0);
   } else {
@@ -1849,7 +1831,7 @@ LogicalResult Importer::convertMatMul() {
     };
     Value a3 = toBatch(a, aBatch, m, k), b3 = toBatch(bm, bBatch, k, n);
     Value acc = filled({nb, m, n}, elem, 0.0);
-    r = linalg::BatchMatmulOp::create(b, loc, TypeRange{acc.getType()},
+    r = linalg::BatchMatmulOp::create(builder, loc, TypeRange{acc.getType()},
                                       ValueRange{a3, b3}, ValueRange{acc})
             .getResult(0);
   }
@@ -1890,11 +1872,10 @@ LogicalResult Importer::convertBinary(StringRef opType) {
   for (Value v : ins)
     if (elemOf(v) != elem)
       return nodeError()
-                 << "operands of different element types are not supported",
-             failure();
+             << "operands of different element types are not supported";
   bool f = isa<FloatType>(elem);
   if (!f && opType == "Pow")
-    return nodeError() << "integer Pow is not supported", failure();
+    return nodeError() << "integer Pow is not supported";
   std::string op = opType.str();
   FailureOr<Value> r = broadcastingElementwise(
       ins, elem, [op, f](OpBuilder &nb, Location nl, ValueRange a) {
@@ -1939,7 +1920,7 @@ LogicalResult Importer::convertUnary(StringRef opType) {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported", failure();
+    return nodeError() << "only floating-point inputs are supported";
   Type elem = elemOf(x);
   double alpha = attrFloat("alpha", opType == "LeakyRelu"     ? 0.01f
                                     : opType == "HardSigmoid" ? 0.2f
@@ -2007,7 +1988,7 @@ LogicalResult Importer::convertPRelu() {
     return failure();
   Value x = input(0), slope = input(1);
   if (!isFloat(x) || elemOf(slope) != elemOf(x))
-    return nodeError() << "only floating-point inputs are supported", failure();
+    return nodeError() << "only floating-point inputs are supported";
   FailureOr<Value> r = broadcastingElementwise(
       {x, slope}, elemOf(x), [](OpBuilder &nb, Location nl, ValueRange a) {
         Value zero = arith::ConstantOp::create(
@@ -2021,7 +2002,7 @@ LogicalResult Importer::convertPRelu() {
   if (failed(r))
     return failure();
   if (shapeOf(*r) != shapeOf(x))
-    return nodeError() << "slope must broadcast to the input shape", failure();
+    return nodeError() << "slope must broadcast to the input shape";
   setOutput(0, *r);
   return success();
 }
@@ -2039,8 +2020,7 @@ LogicalResult Importer::convertClip() {
       Value v = input(idx);
       if (!shapeOf(v).empty() || elemOf(v) != elem)
         return nodeError() << "'" << attrName
-                           << "' must be a scalar of the input's type",
-               failure();
+                           << "' must be a scalar of the input's type";
       slot = ins.size();
       ins.push_back(v);
     } else if (attr(attrName)) {
@@ -2076,12 +2056,11 @@ LogicalResult Importer::convertBatchNorm() {
   if (node->output_size() > 1)
     for (int i = 1; i < node->output_size(); ++i)
       if (!node->output(i).empty())
-        return nodeError() << "training outputs are not supported", failure();
+        return nodeError() << "training outputs are not supported";
   Value x = input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   if (!isFloat(x) || xs.size() < 2)
-    return nodeError() << "expected a floating-point input of rank >= 2",
-           failure();
+    return nodeError() << "expected a floating-point input of rank >= 2";
   Type elem = elemOf(x);
   int64_t c = xs[1];
   // Per-channel operands viewed as [C, 1, ...] to broadcast along dim 1.
@@ -2091,8 +2070,7 @@ LogicalResult Importer::convertBatchNorm() {
   for (int i = 1; i < 5; ++i) {
     Value v = input(i);
     if (shapeOf(v) != ArrayRef<int64_t>{c})
-      return nodeError() << "input " << i << " must have shape [" << c << "]",
-             failure();
+      return nodeError() << "input " << i << " must have shape [" << c << "]";
     ins.push_back(reshape(castTo(v, elem), chShape));
   }
   double eps = attrFloat("epsilon", 1e-5f);
@@ -2131,14 +2109,13 @@ LogicalResult Importer::convertIdentity() {
     if (failed(checkAttrs({"seed", "ratio"})))
       return failure();
     if (node->output_size() > 1 && !node->output(1).empty())
-      return nodeError() << "the mask output is not supported", failure();
+      return nodeError() << "the mask output is not supported";
     if (hasInput(2)) {
       const ConstTensor *t = constInput(2);
       std::optional<SmallVector<int64_t>> v = t ? t->asInts() : std::nullopt;
       if (!v || llvm::any_of(*v, [](int64_t x) { return x != 0; }))
         return nodeError() << "training mode is not supported "
-                              "(training_mode must be constant false)",
-               failure();
+                              "(training_mode must be constant false)";
     }
   } else if (failed(checkAttrs({}))) {
     return failure();
@@ -2151,14 +2128,14 @@ LogicalResult Importer::convertIdentity() {
 
 LogicalResult Importer::convertConstant() {
   if (node->attribute_size() != 1)
-    return nodeError() << "expected exactly one attribute", failure();
+    return nodeError() << "expected exactly one attribute";
   const onnx::AttributeProto &a = node->attribute(0);
   StringRef name = a.name();
   ConstTensor t;
   if (name == "value") {
     std::string error;
     if (failed(decodeTensor(a.t(), t, error)))
-      return nodeError() << "attribute 'value': " << error, failure();
+      return nodeError() << "attribute 'value': " << error;
     if (isUnsignedType(t.dtype))
       return unsupportedAttr("value", "element type " + onnxTypeName(t.dtype));
   } else if (name == "value_float") {
@@ -2230,7 +2207,7 @@ LogicalResult Importer::convertConstantOfShape() {
       RankedTensorType::get({1}, elem), value.data);
   setOutput(
       0, arith::ConstantOp::create(
-             b, loc,
+             builder, loc,
              DenseElementsAttr::get(type, attrV.getSplatValue<Attribute>())));
   return success();
 }
@@ -2285,16 +2262,15 @@ LogicalResult Importer::convertReshape() {
     if (d == 0 && !allowZero) {
       if (i >= s.size())
         return nodeError() << "shape entry " << i
-                           << " is 0 but the input has rank " << s.size(),
-               failure();
+                           << " is 0 but the input has rank " << s.size();
       d = s[i];
     }
     if (d == -1) {
       if (minus >= 0)
-        return nodeError() << "shape has more than one -1", failure();
+        return nodeError() << "shape has more than one -1";
       minus = i;
     } else if (d < 0) {
-      return nodeError() << "invalid shape entry " << d, failure();
+      return nodeError() << "invalid shape entry " << d;
     } else {
       known *= d;
     }
@@ -2303,14 +2279,12 @@ LogicalResult Importer::convertReshape() {
   int64_t n = product(s);
   if (minus >= 0) {
     if (known == 0 || n % known != 0)
-      return nodeError() << "cannot infer -1 for " << n << " elements",
-             failure();
+      return nodeError() << "cannot infer -1 for " << n << " elements";
     shape[minus] = n / known;
   }
   if (product(shape) != n)
     return nodeError() << "cannot reshape " << n << " elements to "
-                       << product(shape),
-           failure();
+                       << product(shape);
   setOutput(0, reshape(x, shape));
   return success();
 }
@@ -2346,12 +2320,10 @@ LogicalResult Importer::convertConcat() {
     return failure();
   for (Value v : ins) {
     if (int64_t(shapeOf(v).size()) != r || elemOf(v) != elemOf(ins[0]))
-      return nodeError() << "operands differ in rank or element type",
-             failure();
+      return nodeError() << "operands differ in rank or element type";
     for (int64_t d = 0; d < r; ++d)
       if (d != *axis && shapeOf(v)[d] != shapeOf(ins[0])[d])
-        return nodeError() << "operand shapes differ in dimension " << d,
-               failure();
+        return nodeError() << "operand shapes differ in dimension " << d;
   }
   // Zero-sized operands contribute nothing.
   SmallVector<Value> nonEmpty;
@@ -2364,10 +2336,10 @@ LogicalResult Importer::convertConcat() {
   }
   if (nonEmpty.empty())
     nonEmpty.push_back(ins[0]);
-  setOutput(
-      0, nonEmpty.size() == 1
-             ? nonEmpty[0]
-             : tensor::ConcatOp::create(b, loc, *axis, nonEmpty).getResult());
+  setOutput(0, nonEmpty.size() == 1
+                   ? nonEmpty[0]
+                   : tensor::ConcatOp::create(builder, loc, *axis, nonEmpty)
+                         .getResult());
   return success();
 }
 
@@ -2388,7 +2360,7 @@ LogicalResult Importer::convertSqueeze(bool unsqueeze) {
     }
   } else {
     if (hasInput(1))
-      return nodeError() << "axes is an attribute before opset 13", failure();
+      return nodeError() << "axes is an attribute before opset 13";
     axes = attrInts("axes");
   }
   if (unsqueeze) {
@@ -2407,8 +2379,7 @@ LogicalResult Importer::convertSqueeze(bool unsqueeze) {
       bool listed = llvm::is_contained(*n, int64_t(i));
       if (listed && d != 1)
         return nodeError() << "cannot squeeze dimension " << i << " of size "
-                           << d,
-               failure();
+                           << d;
       if (!(listed || (axes.empty() && d == 1)))
         kept.push_back(d);
     }
@@ -2447,8 +2418,7 @@ LogicalResult Importer::convertSlice() {
   }
   if (ends->size() != starts->size() || axes.size() != starts->size() ||
       steps.size() != starts->size())
-    return nodeError() << "starts, ends, axes and steps differ in length",
-           failure();
+    return nodeError() << "starts, ends, axes and steps differ in length";
   SmallVector<int64_t> offsets(r, 0), sizes(s), strides(r, 1), reversed;
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> ax = normalizeAxis(axes[i], r);
@@ -2456,7 +2426,7 @@ LogicalResult Importer::convertSlice() {
       return failure();
     int64_t dim = s[*ax], step = steps[i];
     if (step == 0)
-      return nodeError() << "steps must not be 0", failure();
+      return nodeError() << "steps must not be 0";
     int64_t st = (*starts)[i], en = (*ends)[i];
     if (st < 0)
       st += dim;
@@ -2485,11 +2455,11 @@ LogicalResult Importer::convertSlice() {
   }
   SmallVector<OpFoldResult> o, z, t;
   for (int64_t i = 0; i < r; ++i) {
-    o.push_back(b.getIndexAttr(offsets[i]));
-    z.push_back(b.getIndexAttr(sizes[i]));
-    t.push_back(b.getIndexAttr(strides[i]));
+    o.push_back(builder.getIndexAttr(offsets[i]));
+    z.push_back(builder.getIndexAttr(sizes[i]));
+    t.push_back(builder.getIndexAttr(strides[i]));
   }
-  Value slice = tensor::ExtractSliceOp::create(b, loc, x, o, z, t);
+  Value slice = tensor::ExtractSliceOp::create(builder, loc, x, o, z, t);
   if (!reversed.empty()) {
     SmallVector<AffineExpr> exprs;
     for (int64_t d = 0; d < r; ++d)
@@ -2500,10 +2470,10 @@ LogicalResult Importer::convertSlice() {
     Value init = empty(sizes, elemOf(x));
     slice =
         linalg::GenericOp::create(
-            b, loc, TypeRange{init.getType()}, ValueRange{slice},
+            builder, loc, TypeRange{init.getType()}, ValueRange{slice},
             ValueRange{init},
             ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
-                                b.getMultiDimIdentityMap(r)},
+                                builder.getMultiDimIdentityMap(r)},
             SmallVector<utils::IteratorType>(r, utils::IteratorType::parallel),
             [](OpBuilder &nb, Location nl, ValueRange a) {
               linalg::YieldOp::create(nb, nl, a[0]);
@@ -2538,18 +2508,18 @@ LogicalResult Importer::convertSplit() {
   }
   if (int64_t(split.size()) != node->output_size() ||
       std::accumulate(split.begin(), split.end(), int64_t(0)) != s[*axis])
-    return nodeError() << "split sizes do not add up to dimension " << *axis,
-           failure();
+    return nodeError() << "split sizes do not add up to dimension " << *axis;
   int64_t off = 0;
   for (auto [i, len] : llvm::enumerate(split)) {
     SmallVector<OpFoldResult> o, z, t;
     for (int64_t d = 0; d < int64_t(s.size()); ++d) {
-      o.push_back(b.getIndexAttr(d == *axis ? off : 0));
-      z.push_back(b.getIndexAttr(d == *axis ? len : s[d]));
-      t.push_back(b.getIndexAttr(1));
+      o.push_back(builder.getIndexAttr(d == *axis ? off : 0));
+      z.push_back(builder.getIndexAttr(d == *axis ? len : s[d]));
+      t.push_back(builder.getIndexAttr(1));
     }
-    setOutput(i,
-              tensor::ExtractSliceOp::create(b, loc, x, o, z, t).getResult());
+    setOutput(
+        i,
+        tensor::ExtractSliceOp::create(builder, loc, x, o, z, t).getResult());
     off += len;
   }
   return success();
@@ -2581,23 +2551,23 @@ LogicalResult Importer::convertPad() {
   }
   int64_t k = axes.size();
   if (int64_t(pads->size()) != 2 * k)
-    return nodeError() << "expected " << 2 * k << " pad values", failure();
+    return nodeError() << "expected " << 2 * k << " pad values";
   SmallVector<int64_t> lo(r, 0), hi(r, 0);
   for (int64_t i = 0; i < k; ++i) {
     lo[axes[i]] = (*pads)[i];
     hi[axes[i]] = (*pads)[i + k];
     if (lo[axes[i]] < 0 || hi[axes[i]] < 0)
-      return nodeError() << "negative pads are not supported", failure();
+      return nodeError() << "negative pads are not supported";
   }
   Value padValue;
   if (hasInput(2)) {
     Value v = input(2);
     if (product(shapeOf(v)) != 1)
-      return nodeError() << "constant_value must be a scalar", failure();
+      return nodeError() << "constant_value must be a scalar";
     padValue = tensor::ExtractOp::create(
-        b, loc, v,
+        builder, loc, v,
         SmallVector<Value>(shapeOf(v).size(),
-                           arith::ConstantIndexOp::create(b, loc, 0)));
+                           arith::ConstantIndexOp::create(builder, loc, 0)));
   } else {
     padValue = scalarConst(elemOf(x), 0.0);
   }
@@ -2621,24 +2591,24 @@ LogicalResult Importer::convertGather() {
     if (idx < 0)
       idx += ds[axis];
     if (idx < 0 || idx >= ds[axis])
-      return nodeError() << "index " << idx << " is out of range", failure();
+      return nodeError() << "index " << idx << " is out of range";
     SmallVector<OpFoldResult> o, z, t;
     SmallVector<int64_t> outShape;
     for (int64_t d = 0; d < int64_t(ds.size()); ++d) {
-      o.push_back(b.getIndexAttr(d == axis ? idx : 0));
-      z.push_back(b.getIndexAttr(d == axis ? 1 : ds[d]));
-      t.push_back(b.getIndexAttr(1));
+      o.push_back(builder.getIndexAttr(d == axis ? idx : 0));
+      z.push_back(builder.getIndexAttr(d == axis ? 1 : ds[d]));
+      t.push_back(builder.getIndexAttr(1));
       if (d != axis)
         outShape.push_back(ds[d]);
     }
-    Value slice = tensor::ExtractSliceOp::create(b, loc, data, o, z, t);
+    Value slice = tensor::ExtractSliceOp::create(builder, loc, data, o, z, t);
     setOutput(0, reshape(slice, outShape));
     return success();
   }
   Value indices = input(1);
   ArrayRef<int64_t> is = shapeOf(indices);
   if (!isa<IntegerType>(elemOf(indices)))
-    return nodeError() << "indices must be integers", failure();
+    return nodeError() << "indices must be integers";
   // General: out[pre..., idx..., post...] = data[pre..., indices[idx...],
   // post...] as a linalg.generic reading `data` with tensor.extract.
   SmallVector<int64_t> outShape(ds.take_front(axis));
@@ -2649,13 +2619,13 @@ LogicalResult Importer::convertGather() {
   for (int64_t i = 0; i < ir; ++i)
     idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
   SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, idxExprs, ctx),
-                                 b.getMultiDimIdentityMap(rank)};
+                                 builder.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   Value init = empty(outShape, elemOf(data));
   int64_t axisSize = ds[axis], dr = ds.size();
   Value r =
       linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{indices},
+          builder, loc, TypeRange{init.getType()}, ValueRange{indices},
           ValueRange{init}, maps, iters,
           [&](OpBuilder &nb, Location nl, ValueRange args) {
             Value idx =
@@ -2693,8 +2663,7 @@ LogicalResult Importer::convertReduce(StringRef opType) {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point reductions are supported",
-           failure();
+    return nodeError() << "only floating-point reductions are supported";
   int64_t r = shapeOf(x).size();
   SmallVector<int64_t> axes;
   // ReduceSum takes axes as an input since opset 13, the others since 18.
@@ -2724,8 +2693,8 @@ LogicalResult Importer::convertReduce(StringRef opType) {
     init = lowest(elem);
   else if (isMin)
     init = arith::ConstantOp::create(
-        b, loc,
-        b.getFloatAttr(
+        builder, loc,
+        builder.getFloatAttr(
             elem, APFloat::getInf(cast<FloatType>(elem).getFloatSemantics())));
   else
     init = scalarConst(elem, opType == "ReduceProd" ? 1.0 : 0.0);
@@ -2770,7 +2739,7 @@ LogicalResult Importer::convertSoftmax(bool log) {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported", failure();
+    return nodeError() << "only floating-point inputs are supported";
   SmallVector<int64_t> s(shapeOf(x));
   int64_t r = s.size();
   FailureOr<int64_t> axis =
@@ -2828,7 +2797,7 @@ LogicalResult Importer::convertLayerNorm() {
     return failure();
   Value x = input(0);
   if (!isFloat(x))
-    return nodeError() << "only floating-point inputs are supported", failure();
+    return nodeError() << "only floating-point inputs are supported";
   int64_t r = shapeOf(x).size();
   FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", -1), r);
   if (failed(axis))
