@@ -270,15 +270,17 @@ private:
   LogicalResult tryFold(bool &folded);
   FailureOr<SmallVector<int64_t>> graphInputShape(const onnx::ValueInfoProto &);
 
-  // Operators, one per ONNX op type (or family).
+  // Operators, one per ONNX op type (or family); a family's converter reads
+  // the op type from `node`. convertNode dispatches through a table of them.
+  using ConvertFn = LogicalResult (Importer::*)();
   LogicalResult convertConv();
   LogicalResult convertGemm();
   LogicalResult convertMatMul();
-  LogicalResult convertBinary(StringRef opType);
-  LogicalResult convertUnary(StringRef opType);
+  LogicalResult convertBinary();
+  LogicalResult convertUnary();
   LogicalResult convertBatchNorm();
-  LogicalResult convertPool(bool isMax);
-  LogicalResult convertGlobalPool(bool isMax);
+  LogicalResult convertPool();
+  LogicalResult convertGlobalPool();
   LogicalResult convertFlatten();
   LogicalResult convertReshape();
   LogicalResult convertTranspose();
@@ -286,13 +288,13 @@ private:
   LogicalResult convertIdentity();
   LogicalResult convertConstant();
   LogicalResult convertClip();
-  LogicalResult convertSoftmax(bool log);
-  LogicalResult convertSqueeze(bool unsqueeze);
+  LogicalResult convertSoftmax();
+  LogicalResult convertSqueeze();
   LogicalResult convertSlice();
   LogicalResult convertGather();
   LogicalResult convertSplit();
   LogicalResult convertPad();
-  LogicalResult convertReduce(StringRef opType);
+  LogicalResult convertReduce();
   LogicalResult convertPRelu();
   LogicalResult convertLayerNorm();
   LogicalResult convertShape();
@@ -761,73 +763,74 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &n) {
   if (folded)
     return success();
 
-  StringRef t = n.op_type();
-  if (t == "Conv")
-    return convertConv();
-  if (t == "ConvTranspose")
-    return convertConvTranspose();
-  if (t == "Resize")
-    return convertResize();
-  if (t == "Gemm")
-    return convertGemm();
-  if (t == "MatMul")
-    return convertMatMul();
-  if (t == "Add" || t == "Sub" || t == "Mul" || t == "Div" || t == "Pow" ||
-      t == "Max" || t == "Min")
-    return convertBinary(t);
-  if (t == "Relu" || t == "Sigmoid" || t == "Tanh" || t == "LeakyRelu" ||
-      t == "HardSigmoid" || t == "HardSwish" || t == "Sqrt" || t == "Erf" ||
-      t == "Exp" || t == "Log" || t == "Abs" || t == "Neg" ||
-      t == "Reciprocal" || t == "Elu" || t == "Softplus")
-    return convertUnary(t);
-  if (t == "BatchNormalization")
-    return convertBatchNorm();
-  if (t == "MaxPool" || t == "AveragePool")
-    return convertPool(t == "MaxPool");
-  if (t == "GlobalAveragePool" || t == "GlobalMaxPool")
-    return convertGlobalPool(t == "GlobalMaxPool");
-  if (t == "Flatten")
-    return convertFlatten();
-  if (t == "Reshape")
-    return convertReshape();
-  if (t == "Transpose")
-    return convertTranspose();
-  if (t == "Concat")
-    return convertConcat();
-  if (t == "Identity" || t == "Dropout")
-    return convertIdentity();
-  if (t == "Constant")
-    return convertConstant();
-  if (t == "Clip")
-    return convertClip();
-  if (t == "Softmax" || t == "LogSoftmax")
-    return convertSoftmax(t == "LogSoftmax");
-  if (t == "Squeeze" || t == "Unsqueeze")
-    return convertSqueeze(t == "Unsqueeze");
-  if (t == "Slice")
-    return convertSlice();
-  if (t == "Gather")
-    return convertGather();
-  if (t == "Split")
-    return convertSplit();
-  if (t == "Pad")
-    return convertPad();
-  if (t == "ReduceMean" || t == "ReduceSum" || t == "ReduceMax" ||
-      t == "ReduceMin" || t == "ReduceProd" || t == "ReduceSumSquare" ||
-      t == "ReduceL1" || t == "ReduceL2" || t == "ReduceLogSum")
-    return convertReduce(t);
-  if (t == "PRelu")
-    return convertPRelu();
-  if (t == "LayerNormalization")
-    return convertLayerNorm();
-  if (t == "Shape")
-    return convertShape();
-  if (t == "ConstantOfShape")
-    return convertConstantOfShape();
-  if (t == "Expand")
-    return convertExpand();
-  if (t == "Cast")
-    return convertCast();
+  static const llvm::StringMap<ConvertFn> converters = {
+      {"Conv", &Importer::convertConv},
+      {"ConvTranspose", &Importer::convertConvTranspose},
+      {"Resize", &Importer::convertResize},
+      {"Gemm", &Importer::convertGemm},
+      {"MatMul", &Importer::convertMatMul},
+      {"Add", &Importer::convertBinary},
+      {"Sub", &Importer::convertBinary},
+      {"Mul", &Importer::convertBinary},
+      {"Div", &Importer::convertBinary},
+      {"Pow", &Importer::convertBinary},
+      {"Max", &Importer::convertBinary},
+      {"Min", &Importer::convertBinary},
+      {"Relu", &Importer::convertUnary},
+      {"Sigmoid", &Importer::convertUnary},
+      {"Tanh", &Importer::convertUnary},
+      {"LeakyRelu", &Importer::convertUnary},
+      {"HardSigmoid", &Importer::convertUnary},
+      {"HardSwish", &Importer::convertUnary},
+      {"Sqrt", &Importer::convertUnary},
+      {"Erf", &Importer::convertUnary},
+      {"Exp", &Importer::convertUnary},
+      {"Log", &Importer::convertUnary},
+      {"Abs", &Importer::convertUnary},
+      {"Neg", &Importer::convertUnary},
+      {"Reciprocal", &Importer::convertUnary},
+      {"Elu", &Importer::convertUnary},
+      {"Softplus", &Importer::convertUnary},
+      {"BatchNormalization", &Importer::convertBatchNorm},
+      {"MaxPool", &Importer::convertPool},
+      {"AveragePool", &Importer::convertPool},
+      {"GlobalAveragePool", &Importer::convertGlobalPool},
+      {"GlobalMaxPool", &Importer::convertGlobalPool},
+      {"Flatten", &Importer::convertFlatten},
+      {"Reshape", &Importer::convertReshape},
+      {"Transpose", &Importer::convertTranspose},
+      {"Concat", &Importer::convertConcat},
+      {"Identity", &Importer::convertIdentity},
+      {"Dropout", &Importer::convertIdentity},
+      {"Constant", &Importer::convertConstant},
+      {"Clip", &Importer::convertClip},
+      {"Softmax", &Importer::convertSoftmax},
+      {"LogSoftmax", &Importer::convertSoftmax},
+      {"Squeeze", &Importer::convertSqueeze},
+      {"Unsqueeze", &Importer::convertSqueeze},
+      {"Slice", &Importer::convertSlice},
+      {"Gather", &Importer::convertGather},
+      {"Split", &Importer::convertSplit},
+      {"Pad", &Importer::convertPad},
+      {"ReduceMean", &Importer::convertReduce},
+      {"ReduceSum", &Importer::convertReduce},
+      {"ReduceMax", &Importer::convertReduce},
+      {"ReduceMin", &Importer::convertReduce},
+      {"ReduceProd", &Importer::convertReduce},
+      {"ReduceSumSquare", &Importer::convertReduce},
+      {"ReduceL1", &Importer::convertReduce},
+      {"ReduceL2", &Importer::convertReduce},
+      {"ReduceLogSum", &Importer::convertReduce},
+      {"PRelu", &Importer::convertPRelu},
+      {"LayerNormalization", &Importer::convertLayerNorm},
+      {"Shape", &Importer::convertShape},
+      {"ConstantOfShape", &Importer::convertConstantOfShape},
+      {"Expand", &Importer::convertExpand},
+      {"Cast", &Importer::convertCast},
+  };
+  auto it = converters.find(n.op_type());
+  if (it != converters.end())
+    return (this->*it->second)();
   return nodeError() << "operator is not supported";
 }
 
@@ -1518,7 +1521,8 @@ LogicalResult Importer::convertResize() {
   return success();
 }
 
-LogicalResult Importer::convertPool(bool isMax) {
+LogicalResult Importer::convertPool() {
+  bool isMax = node->op_type() == "MaxPool";
   if (isMax) {
     if (failed(checkAttrs({"auto_pad", "ceil_mode", "dilations", "kernel_shape",
                            "pads", "storage_order", "strides"})))
@@ -1663,7 +1667,8 @@ LogicalResult Importer::convertPool(bool isMax) {
   return success();
 }
 
-LogicalResult Importer::convertGlobalPool(bool isMax) {
+LogicalResult Importer::convertGlobalPool() {
+  bool isMax = node->op_type() == "GlobalMaxPool";
   if (failed(checkAttrs({})) || failed(checkInputs(1, 1)))
     return failure();
   Value x = input(0);
@@ -1857,7 +1862,8 @@ LogicalResult Importer::convertMatMul() {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-LogicalResult Importer::convertBinary(StringRef opType) {
+LogicalResult Importer::convertBinary() {
+  StringRef opType = node->op_type();
   if (failed(checkAttrs({})))
     return failure();
   bool variadic = opType == "Max" || opType == "Min";
@@ -1910,7 +1916,8 @@ LogicalResult Importer::convertBinary(StringRef opType) {
   return success();
 }
 
-LogicalResult Importer::convertUnary(StringRef opType) {
+LogicalResult Importer::convertUnary() {
+  StringRef opType = node->op_type();
   SmallVector<StringRef> allowed;
   if (opType == "LeakyRelu" || opType == "Elu")
     allowed = {"alpha"};
@@ -2343,7 +2350,8 @@ LogicalResult Importer::convertConcat() {
   return success();
 }
 
-LogicalResult Importer::convertSqueeze(bool unsqueeze) {
+LogicalResult Importer::convertSqueeze() {
+  bool unsqueeze = node->op_type() == "Unsqueeze";
   if (failed(checkAttrs({"axes"})) || failed(checkInputs(1, 2)))
     return failure();
   Value x = input(0);
@@ -2657,7 +2665,8 @@ LogicalResult Importer::convertGather() {
 // Reductions and normalizations
 //===----------------------------------------------------------------------===//
 
-LogicalResult Importer::convertReduce(StringRef opType) {
+LogicalResult Importer::convertReduce() {
+  StringRef opType = node->op_type();
   if (failed(checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})) ||
       failed(checkInputs(1, 2)))
     return failure();
@@ -2734,7 +2743,8 @@ LogicalResult Importer::convertReduce(StringRef opType) {
   return success();
 }
 
-LogicalResult Importer::convertSoftmax(bool log) {
+LogicalResult Importer::convertSoftmax() {
+  bool log = node->op_type() == "LogSoftmax";
   if (failed(checkAttrs({"axis"})) || failed(checkInputs(1, 1)))
     return failure();
   Value x = input(0);
