@@ -17,7 +17,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # test/Analysis/independent-count.py: the ONNX graph and weights in Python.
   python3-onnx python3-numpy
-  # test/Transforms/prune-torch: --sparsity-prune against torch.nn.utils.prune.
+  # test/Dialect/Sparsity/Transforms/prune-torch: --sparsity-prune against torch.nn.utils.prune.
   python3-torch
   # The OpenMP runtime of sparsity-run --num-threads N > 1 (x86 kernels).
   libomp5-14

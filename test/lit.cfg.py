@@ -68,7 +68,7 @@ if subprocess.run(["/usr/bin/python3", "-c", "import onnx, numpy"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("python-onnx")
 # ... and python3-torch: torch.nn.utils.prune as the reference of
-# --sparsity-prune (scripts/check-prune-torch.py, test/Transforms/prune-torch).
+# --sparsity-prune (scripts/check-prune-torch.py, test/Dialect/Sparsity/Transforms/prune-torch).
 if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx, numpy"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("python-torch")
