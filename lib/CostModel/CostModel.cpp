@@ -261,7 +261,7 @@ std::vector<CandidateCost> sparsity::predictCandidates(
     const WeightGroupStats &stats, const X86ActLayout &layout) {
   std::vector<CandidateCost> result;
   for (const std::string &impl : target.implementations) {
-    if (target.kind == "x86-avx512") {
+    if (target.kind == TargetKind::X86AVX512) {
       if (std::optional<X86Impl> x86 = symbolizeX86Impl(impl))
         if (std::optional<CandidateCost> c =
                 predictX86(geometry, *x86, stats.nonZeros, layout, target.x86))
@@ -286,7 +286,7 @@ sparsity::predictLayer(const TargetDescription &target, const LayerInfo &layer,
   WeightGroupStats stats =
       computeGroupStats(*w, gemm->geometry.n, gemm->geometry.k, target.npuRef);
   return predictCandidates(target, gemm->geometry, stats,
-                           target.kind == "x86-avx512"
+                           target.kind == TargetKind::X86AVX512
                                ? getX86ActLayout(layer, *gemm)
                                : X86ActLayout());
 }

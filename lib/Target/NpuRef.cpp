@@ -17,22 +17,7 @@ using namespace mlir::sparsity;
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-llvm::StringRef sparsity::stringifyNpuRefMode(NpuRefMode mode) {
-  switch (mode) {
-  case NpuRefMode::Dense:
-    return "dense";
-  case NpuRefMode::ZeroSkip:
-    return "zskip";
-  }
-  llvm_unreachable("unknown npu-ref mode");
-}
-
-std::optional<NpuRefMode> sparsity::symbolizeNpuRefMode(llvm::StringRef name) {
-  for (NpuRefMode mode : {NpuRefMode::Dense, NpuRefMode::ZeroSkip})
-    if (name == stringifyNpuRefMode(mode))
-      return mode;
-  return std::nullopt;
-}
+#include "sparsity-mlir/Target/NpuRefEnums.cpp.inc"
 
 int64_t sparsity::getLaneBitmapBytes(int64_t kt, const NpuRefParams &params) {
   return ceilDiv(ceilDiv(kt, params.group), 8);

@@ -10,6 +10,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -29,6 +30,23 @@ struct Preset {
 static const Preset kPresets[] = {
 #include "TargetPresets.inc"
 };
+
+llvm::StringRef sparsity::stringifyTargetKind(TargetKind kind) {
+  switch (kind) {
+  case TargetKind::NpuRef:
+    return "npu-ref";
+  case TargetKind::X86AVX512:
+    return "x86-avx512";
+  }
+  llvm_unreachable("unknown TargetKind");
+}
+
+std::optional<TargetKind> sparsity::symbolizeTargetKind(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<TargetKind>>(name)
+      .Case("npu-ref", TargetKind::NpuRef)
+      .Case("x86-avx512", TargetKind::X86AVX512)
+      .Default(std::nullopt);
+}
 
 std::vector<std::string> sparsity::getTargetPresetNames() {
   std::vector<std::string> names;
@@ -173,7 +191,7 @@ static bool parseNpuRef(FieldReader &top, const llvm::json::Object &root,
       !arr.rejectUnknown())
     return false;
 
-  target.implementations = {"dense"};
+  target.implementations = {kDenseImpl.str()};
   if (root.get("zero_skip")) {
     const llvm::json::Object *zs = top.readObject("zero_skip", false);
     if (!zs)
@@ -266,7 +284,7 @@ static bool parseX86(FieldReader &top, TargetDescription &target,
                r.readPositive("stage_ns_per_element", p.stageNsPerElement);
       }))
     return false;
-  target.implementations = {"dense", "csr", "pattern", "bitmap"};
+  target.implementations = {kDenseImpl.str(), "csr", "pattern", "bitmap"};
   return true;
 }
 
@@ -281,25 +299,31 @@ sparsity::parseTargetDescription(const llvm::json::Value &value,
   }
   TargetDescription target;
   FieldReader top(*root, "", error);
-  std::string description;
+  std::string description, kindName;
   if (!top.readString("name", target.name, true) ||
-      !top.readString("kind", target.kind, true) ||
+      !top.readString("kind", kindName, true) ||
       !top.readString("description", description, false))
     return failure();
   if (target.name.empty()) {
     top.fail("name", "must not be empty");
     return failure();
   }
-  bool parsed;
-  if (target.kind == "npu-ref") {
-    parsed = parseNpuRef(top, *root, target, error);
-  } else if (target.kind == "x86-avx512") {
-    parsed = parseX86(top, target, error);
-  } else {
-    top.fail("kind", "'" + target.kind +
+  std::optional<TargetKind> kind = symbolizeTargetKind(kindName);
+  if (!kind) {
+    top.fail("kind", "'" + kindName +
                          "' is not a known kind (known: "
                          "npu-ref, x86-avx512)");
     return failure();
+  }
+  target.kind = *kind;
+  bool parsed = false;
+  switch (target.kind) {
+  case TargetKind::NpuRef:
+    parsed = parseNpuRef(top, *root, target, error);
+    break;
+  case TargetKind::X86AVX512:
+    parsed = parseX86(top, target, error);
+    break;
   }
   if (!parsed || !top.rejectUnknown())
     return failure();
@@ -427,7 +451,7 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
   auto f64 = [&](llvm::StringRef name, double v) {
     return b.getNamedAttr(name, b.getF64FloatAttr(v));
   };
-  if (target.kind == "x86-avx512") {
+  if (target.kind == TargetKind::X86AVX512) {
     const X86Params &x = target.x86;
     auto dict = [&](llvm::StringRef name, ArrayRef<NamedAttribute> fields) {
       return b.getNamedAttr(name, b.getDictionaryAttr(fields));
@@ -441,7 +465,8 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
     }
     return b.getDictionaryAttr({
         b.getNamedAttr("name", b.getStringAttr(target.name)),
-        b.getNamedAttr("kind", b.getStringAttr(target.kind)),
+        b.getNamedAttr("kind",
+                       b.getStringAttr(stringifyTargetKind(target.kind))),
         i64("pattern_max_fmas", x.patternMaxFmas),
         f64("layer_us", x.layerUs),
         dict("dense", {f64("gflops", x.denseGflops)}),
@@ -459,7 +484,7 @@ DictionaryAttr sparsity::toDictionaryAttr(const TargetDescription &target,
   }
   SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("name", b.getStringAttr(target.name)),
-      b.getNamedAttr("kind", b.getStringAttr(target.kind)),
+      b.getNamedAttr("kind", b.getStringAttr(stringifyTargetKind(target.kind))),
       f64("clock_ghz", p.clockGHz),
       i64("element_bytes", p.elementBytes),
       f64("dram_bytes_per_cycle", p.dramBytesPerCycle),

@@ -380,8 +380,9 @@ int main(int argc, char **argv) {
         resolveTarget("module", module, error);
     if (failed(target))
       return fail("the module's target: " + error), failure();
-    if (target->kind != "npu-ref")
-      return fail("target '" + target->name + "' is of kind '" + target->kind +
+    if (target->kind != TargetKind::NpuRef)
+      return fail("target '" + target->name + "' is of kind '" +
+                  stringifyTargetKind(target->kind) +
                   "'; sparsity-sim simulates npu-ref only"),
              failure();
     SmallVector<npu_ref::GemmOp> ops;

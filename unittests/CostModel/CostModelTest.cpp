@@ -215,7 +215,7 @@ TEST(TileWork, ExtremeCountsAreCertain) {
 
 TEST(Predict, DenseTargetHasOnlyTheDenseCandidate) {
   TargetDescription t;
-  t.kind = "npu-ref";
+  t.kind = TargetKind::NpuRef;
   t.implementations = {"dense"};
   t.npuRef = smallMachine();
   GemmGeometry g = geometry(10, 6, 2, 60);

@@ -1,9 +1,9 @@
 //===- LayerForm.h - a weight layer in matrix form --------------*- C++ -*-===//
 //
 // Part of sparsity-mlir. The target-neutral shape of a weight layer: its
-// matrix form (GemmGeometry, LayerGemm), its weight read as that matrix, the
-// loop structure of the layer op in matrix form (which loops are groups,
-// weight rows n, reduction k and activation rows m) and the affine
+// matrix form (LayerGemm over Target/GemmGeometry.h), its weight read as that
+// matrix, the loop structure of the layer op in matrix form (which loops are
+// groups, weight rows n, reduction k and activation rows m) and the affine
 // expressions of its operands' element positions. The cost model, the
 // target models and the lowerings all build on these.
 //
@@ -11,6 +11,8 @@
 
 #ifndef SPARSITY_MLIR_ANALYSIS_LAYERFORM_H
 #define SPARSITY_MLIR_ANALYSIS_LAYERFORM_H
+
+#include "sparsity-mlir/Target/GemmGeometry.h"
 
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/AffineMap.h"
@@ -27,19 +29,6 @@ namespace mlir {
 namespace sparsity {
 
 struct LayerInfo;
-
-/// A weight layer as the array sees it: `n` outputs (lanes), each reducing
-/// `k` weights against `k` activations, for `m` activation rows. With
-/// `groups > 1` the outputs form `groups` equal parts, each reading its own
-/// activations (grouped and depthwise convolutions).
-struct GemmGeometry {
-  int64_t m = 1;
-  int64_t k = 1;
-  int64_t n = 1;
-  int64_t groups = 1;
-  /// Elements of the activation tensor the layer reads.
-  int64_t activationElements = 0;
-};
 
 /// A weight layer in matrix form: `W[n][k]`, where `n` enumerates the
 /// weight's output dimensions and `k` its other dimensions, each in the

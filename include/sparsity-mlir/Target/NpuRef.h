@@ -11,7 +11,8 @@
 #ifndef SPARSITY_MLIR_TARGET_NPUREF_H
 #define SPARSITY_MLIR_TARGET_NPUREF_H
 
-#include "sparsity-mlir/Analysis/LayerForm.h"
+#include "sparsity-mlir/Target/GemmGeometry.h"
+#include "sparsity-mlir/Target/NpuRefEnums.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -23,15 +24,6 @@
 
 namespace mlir {
 namespace sparsity {
-
-/// How a layer runs on npu-ref.
-enum class NpuRefMode { Dense, ZeroSkip };
-
-/// The name of `mode` as written in plans and instructions: "dense", "zskip".
-llvm::StringRef stringifyNpuRefMode(NpuRefMode mode);
-
-/// The mode named `name` ("dense", "zskip"), if any.
-std::optional<NpuRefMode> symbolizeNpuRefMode(llvm::StringRef name);
 
 /// The zero-skip format of a weight matrix `W[n][k]` (row-major). Tiles go
 /// output tile by output tile (`cols` lanes), and within one by reduction

@@ -16,11 +16,28 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mlir {
 namespace sparsity {
+
+/// The machine model of a target description: its `kind` field. The only
+/// place the spelling is read or written is symbolizeTargetKind /
+/// stringifyTargetKind; everything else switches on the enum.
+enum class TargetKind {
+  /// `npu-ref`: the modeled accelerator (NpuRefParams).
+  NpuRef,
+  /// `x86-avx512`: this machine's generated kernels (X86Params).
+  X86AVX512,
+};
+
+/// The spelling of `kind` in a description ("npu-ref", "x86-avx512").
+llvm::StringRef stringifyTargetKind(TargetKind kind);
+
+/// The kind spelt `name`, or std::nullopt.
+std::optional<TargetKind> symbolizeTargetKind(llvm::StringRef name);
 
 /// The parameters of the `npu-ref` accelerator (docs/npu-ref.md): a
 /// weight-stationary array of `cols` output lanes, each reducing `rows`
@@ -91,12 +108,16 @@ struct X86Params {
   double layerUs = 1.0;
 };
 
+/// The implementation every target has, listed first in
+/// TargetDescription::implementations: the layer run dense.
+inline constexpr llvm::StringLiteral kDenseImpl = "dense";
+
 /// A parsed, validated target description.
 struct TargetDescription {
   /// `name` field (presets: the preset name).
   std::string name;
-  /// `kind` field: the machine model, "npu-ref" or "x86-avx512".
-  std::string kind;
+  /// `kind` field: the machine model.
+  TargetKind kind = TargetKind::NpuRef;
   /// Where it came from, for messages: "preset", a file path or "module".
   std::string source;
   /// The implementations the planner may choose from, dense first.

@@ -29,7 +29,7 @@ namespace sparsity {
 struct LayerLowering {
   std::string name;
   /// The implementation to emit (a name of the target's).
-  std::string impl = "dense";
+  std::string impl = kDenseImpl.str();
   GemmGeometry geometry;
   unsigned activationOperand = 0;
   /// Loop dimensions of the layer: the groups (leading n loops that the

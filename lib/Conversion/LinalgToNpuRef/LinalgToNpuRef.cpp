@@ -136,7 +136,7 @@ struct LowerLayerPattern
     auto gemm = npu_ref::GemmOp::create(
         rewriter, loc, resultType, im2col.getResult(0),
         rewriter.getStringAttr(plan.name),
-        rewriter.getStringAttr(stringifyNpuRefMode(mode)),
+        NpuRefModeAttr::get(rewriter.getContext(), mode),
         i64(geo.activationElements), nullptr, nullptr, nullptr, nullptr,
         nullptr, nullptr, nullptr);
     if (plan.predictedUs)
@@ -190,7 +190,7 @@ struct SparsityLowerPass
       mlir::emitError(module.getLoc()) << "sparsity-lower: " << error;
       return signalPassFailure();
     }
-    bool x86 = target->kind == "x86-avx512";
+    bool x86 = target->kind == TargetKind::X86AVX512;
     if (inlineLimit < 0) {
       mlir::emitError(module.getLoc())
           << "sparsity-lower: inline-limit must not be negative";
@@ -204,7 +204,7 @@ struct SparsityLowerPass
     bool hadError = false;
     for (const LayerInfo &layer : analysis.getLayers()) {
       Operation *op = layer.op;
-      std::string impl = "dense";
+      std::string impl = kDenseImpl.str();
       auto planAttr =
           dyn_cast_or_null<PlanAttr>(op->getAttr(PlanAttr::getAttrName()));
       FailureOr<std::optional<std::string>> user =
@@ -238,7 +238,8 @@ struct SparsityLowerPass
         emitRemark(op->getLoc())
             << "sparsity-lower: layer '" << layer.name
             << "' left as it is: implementation '" << impl << "' has no "
-            << target->kind << (x86 ? " kernel" : " instruction");
+            << stringifyTargetKind(target->kind)
+            << (x86 ? " kernel" : " instruction");
         continue;
       }
       std::string whyNot;
@@ -257,7 +258,7 @@ struct SparsityLowerPass
         if (!why.empty()) {
           emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
                                    << "' lowered as dense: " << why;
-          plan->impl = "dense";
+          plan->impl = kDenseImpl.str();
         }
       }
       if (planAttr && planAttr.getTarget().getValue() == target->name)

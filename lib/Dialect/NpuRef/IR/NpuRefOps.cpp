@@ -16,6 +16,29 @@
 using namespace mlir;
 using namespace mlir::npu_ref;
 
+using sparsity::NpuRefMode;
+using sparsity::NpuRefModeAttr;
+
+/// `mode` is written as the quoted name of its NpuRefMode ("dense",
+/// "zskip"), as it was when it was a string attribute.
+static ParseResult parseQuotedMode(OpAsmParser &parser, NpuRefModeAttr &mode) {
+  SMLoc loc = parser.getCurrentLocation();
+  std::string name;
+  if (parser.parseString(&name))
+    return failure();
+  std::optional<NpuRefMode> value = sparsity::symbolizeNpuRefMode(name);
+  if (!value)
+    return parser.emitError(loc)
+           << "mode must be \"dense\" or \"zskip\", got \"" << name << "\"";
+  mode = NpuRefModeAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+static void printQuotedMode(OpAsmPrinter &printer, Operation *,
+                            NpuRefModeAttr mode) {
+  printer << '"' << sparsity::stringifyNpuRefMode(mode.getValue()) << '"';
+}
+
 #define GET_OP_CLASSES
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefOps.cpp.inc"
 
@@ -103,8 +126,7 @@ LogicalResult GemmOp::verify() {
         predicted.getValueAsDouble() < 0)
       return emitOpError("'predicted_us' must be a finite number >= 0");
 
-  StringRef mode = getMode();
-  if (mode == "dense") {
+  if (getMode() == NpuRefMode::Dense) {
     if (!getWeights())
       return emitOpError("mode \"dense\" needs 'weights'");
     if (getBitmap() || getValues() || getCols() || getTileK() || getGroup())
@@ -113,10 +135,6 @@ LogicalResult GemmOp::verify() {
     return verifyPayload(*this, "weights", *getWeights(),
                          Float32Type::get(getContext()), {n, k});
   }
-  if (mode != "zskip")
-    return emitOpError() << "mode must be \"dense\" or \"zskip\", got \""
-                         << mode << "\"";
-
   if (getWeights())
     return emitOpError("mode \"zskip\" takes 'bitmap' and 'values', not "
                        "'weights'");

@@ -133,7 +133,7 @@ struct SparsityPlanPass
                               [](const CandidateCost &c) { return c.impl; }),
                           ", ")
             << "); planned dense";
-        p.choice = "dense";
+        p.choice = kDenseImpl.str();
         p.override = false;
       }
       planned.push_back(std::move(p));
@@ -151,12 +151,12 @@ struct SparsityPlanPass
       for (const CandidateCost &c : p.candidates) {
         fields.push_back(
             b.getNamedAttr(c.impl, b.getF64FloatAttr(c.microseconds)));
-        if (c.impl == "dense")
+        if (c.impl == kDenseImpl)
           denseUs += c.microseconds;
         if (c.impl == p.choice)
           plannedUs += c.microseconds;
       }
-      sparseLayers += p.choice != "dense" ? 1 : 0;
+      sparseLayers += p.choice != kDenseImpl ? 1 : 0;
       p.op->setAttr(PlanAttr::getAttrName(),
                     PlanAttr::get(ctx, targetName, b.getStringAttr(p.choice),
                                   b.getDictionaryAttr(fields), p.override));

@@ -10,6 +10,7 @@
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 #include "sparsity-mlir/Support/PassOptions.h"
+#include "sparsity-mlir/Target/TargetDescription.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -129,7 +130,7 @@ static void writePredicted(llvm::json::OStream &json,
       target = plan.getTarget().str();
     else if (target != plan.getTarget().getValue())
       target = "(several)";
-    dense += plan.getPredicted("dense").value_or(0.0);
+    dense += plan.getPredicted(kDenseImpl).value_or(0.0);
     planned += plan.getPredicted(plan.getChoice().getValue()).value_or(0.0);
   }
   if (count == 0) {

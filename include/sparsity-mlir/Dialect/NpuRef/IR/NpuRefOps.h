@@ -16,6 +16,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefDialect.h"
+#include "sparsity-mlir/Target/NpuRefEnums.h"
 
 #include <optional>
 #include <vector>

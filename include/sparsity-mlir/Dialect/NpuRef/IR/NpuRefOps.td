@@ -8,6 +8,7 @@
 #define SPARSITY_MLIR_DIALECT_NPUREF_IR_NPUREFOPS_TD
 
 include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefBase.td"
+include "sparsity-mlir/Target/NpuRefEnums.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
@@ -65,7 +66,7 @@ def NpuRef_GemmOp : NpuRef_Op<"gemm", [Pure]> {
   let arguments = (ins
     TensorRankOf<[F32], [3]>:$activation,
     StrAttr:$layer,
-    StrAttr:$mode,
+    NpuRefMode:$mode,
     I64Attr:$activation_elements,
     OptionalAttr<ElementsAttr>:$weights,
     OptionalAttr<ElementsAttr>:$bitmap,
@@ -78,7 +79,7 @@ def NpuRef_GemmOp : NpuRef_Op<"gemm", [Pure]> {
   let results = (outs TensorRankOf<[F32], [2]>:$result);
 
   let assemblyFormat = [{
-    $activation `layer` `(` $layer `)` `mode` `(` $mode `)` attr-dict
+    $activation `layer` `(` $layer `)` `mode` `(` custom<QuotedMode>($mode) `)` attr-dict
     `:` type($activation) `->` type($result)
   }];
 
@@ -94,7 +95,7 @@ def NpuRef_GemmOp : NpuRef_Op<"gemm", [Pure]> {
     /// Number of groups (G).
     int64_t getGroups();
     /// Whether the op uses the zero-skip format.
-    bool isZeroSkip() { return getMode() == "zskip"; }
+    bool isZeroSkip() { return getMode() == ::mlir::sparsity::NpuRefMode::ZeroSkip; }
 
     /// The dense weights `W[n][k]` (dense mode), or std::nullopt when the
     /// payload cannot be read (a `dense_resource` without data).
