@@ -15,6 +15,7 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cassert>
@@ -22,8 +23,6 @@
 
 using namespace mlir;
 using namespace mlir::sparsity;
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 //===----------------------------------------------------------------------===//
 // Statistics
@@ -77,7 +76,7 @@ double sparsity::expectedTileWork(int64_t population, int64_t draws,
                                   llvm::ArrayRef<int64_t> successes,
                                   int64_t group, int64_t rows) {
   auto work = [&](int64_t groups) {
-    return static_cast<double>(ceilDiv(groups * group, rows));
+    return static_cast<double>(llvm::divideCeilSigned(groups * group, rows));
   };
   if (successes.empty())
     return 0.0;
@@ -134,7 +133,8 @@ CandidateCost sparsity::predictNpuRef(const GemmGeometry &geometry,
   // Groups of one lane over its whole reduction, tiles starting afresh.
   int64_t laneTotal = 0;
   for (int64_t k0 = 0; k0 < geometry.k; k0 += params.tileK)
-    laneTotal += ceilDiv(std::min(params.tileK, geometry.k - k0), g);
+    laneTotal +=
+        llvm::divideCeilSigned(std::min(params.tileK, geometry.k - k0), g);
   assert((mode == NpuRefMode::Dense ||
           static_cast<int64_t>(stats.laneGroups.size()) == geometry.n) &&
          "statistics of another layer");
@@ -152,7 +152,7 @@ CandidateCost sparsity::predictNpuRef(const GemmGeometry &geometry,
     double fullWork = -1;
     for (int64_t k0 = 0; k0 < geometry.k; k0 += params.tileK) {
       int64_t kt = std::min(params.tileK, geometry.k - k0);
-      int64_t tileGroups = ceilDiv(kt, g);
+      int64_t tileGroups = llvm::divideCeilSigned(kt, g);
       double compute, kept = 0;
       if (mode == NpuRefMode::Dense) {
         compute = getTileComputeCycles(geometry, mode, kt, 0, params);

@@ -7,6 +7,7 @@
 #include "sparsity-mlir/Target/NpuRef.h"
 
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cassert>
@@ -15,12 +16,10 @@
 using namespace mlir;
 using namespace mlir::sparsity;
 
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 #include "sparsity-mlir/Target/NpuRefEnums.cpp.inc"
 
 int64_t sparsity::getLaneBitmapBytes(int64_t kt, const NpuRefParams &params) {
-  return ceilDiv(ceilDiv(kt, params.group), 8);
+  return llvm::divideCeilSigned(llvm::divideCeilSigned(kt, params.group), 8);
 }
 
 /// Calls `fn(n0, lanes, k0, kt)` for every tile, in packing order.
@@ -40,7 +39,7 @@ NpuRefPacked sparsity::packZeroSkip(llvm::ArrayRef<float> w, int64_t n,
   forEachTile(
       n, k, params, [&](int64_t n0, int64_t lanes, int64_t k0, int64_t kt) {
         int64_t laneBytes = getLaneBitmapBytes(kt, params);
-        int64_t numGroups = ceilDiv(kt, g);
+        int64_t numGroups = llvm::divideCeilSigned(kt, g);
         for (int64_t l = 0; l < lanes; ++l) {
           const float *row = w.data() + (n0 + l) * k + k0;
           size_t base = packed.bitmap.size();
@@ -70,7 +69,7 @@ void sparsity::forEachKeptGroup(
   forEachTile(n, k, params,
               [&](int64_t n0, int64_t lanes, int64_t k0, int64_t kt) {
                 int64_t laneBytes = getLaneBitmapBytes(kt, params);
-                int64_t numGroups = ceilDiv(kt, g);
+                int64_t numGroups = llvm::divideCeilSigned(kt, g);
                 for (int64_t l = 0; l < lanes; ++l, byte += laneBytes) {
                   for (int64_t j = 0; j < numGroups; ++j) {
                     if (!(bitmap[byte + j / 8] & (1u << (j % 8))))
@@ -113,7 +112,8 @@ double sparsity::getTileDramBytes(const GemmGeometry &geometry, NpuRefMode mode,
   double actBytes = static_cast<double>(geometry.activationElements) * eb;
   int64_t outputsPerGroup = geometry.n / std::max<int64_t>(geometry.groups, 1);
   if (actBytes > static_cast<double>(params.activationBufferBytes))
-    actBytes *= static_cast<double>(ceilDiv(outputsPerGroup, params.cols));
+    actBytes *= static_cast<double>(
+        llvm::divideCeilSigned(outputsPerGroup, params.cols));
   double outBytes = static_cast<double>(geometry.m * geometry.n) * eb;
   double share = static_cast<double>(lanes * kt) /
                  static_cast<double>(geometry.n * geometry.k);
@@ -125,10 +125,12 @@ double sparsity::getTileComputeCycles(const GemmGeometry &geometry,
                                       int64_t maxLaneGroups,
                                       const NpuRefParams &params) {
   if (mode == NpuRefMode::Dense)
-    return static_cast<double>(geometry.m * ceilDiv(kt, params.rows) +
+    return static_cast<double>(geometry.m *
+                                   llvm::divideCeilSigned(kt, params.rows) +
                                params.fillCycles);
   return static_cast<double>(
-      geometry.m * ceilDiv(maxLaneGroups * params.group, params.rows) +
+      geometry.m *
+          llvm::divideCeilSigned(maxLaneGroups * params.group, params.rows) +
       params.fillCycles + params.decodeCycles);
 }
 

@@ -8,13 +8,13 @@
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 
 using namespace mlir;
 using namespace mlir::sparsity;
 
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static constexpr int64_t kLanes = kX86Lanes;
 
 std::optional<X86Impl> sparsity::symbolizeX86Impl(StringRef name) {
@@ -44,21 +44,22 @@ X86Tiling sparsity::getX86Tiling(const GemmGeometry &geo,
                                  const X86ActLayout &layout) {
   X86Tiling t;
   t.narrow = geo.m < kLanes;
-  int64_t vectors = ceilDiv(geo.m, kLanes);
+  int64_t vectors = llvm::divideCeilSigned(geo.m, kLanes);
   // Padded vectors of the m walk with tiles of v vectors: a staged buffer
   // is one row of `vectors`; direct tiles hold whole output rows, or split
   // rows wider than a tile. nullopt: v would not fill whole rows (the same
   // tile as v rounded down to a multiple of the row, with more registers).
   auto waste = [&](int64_t v) -> std::optional<int64_t> {
     if (layout.kind != X86ActKind::Direct)
-      return ceilDiv(vectors, v) * v - vectors;
-    int64_t perRow = ceilDiv(layout.rowWidth, kLanes);
+      return llvm::divideCeilSigned(vectors, v) * v - vectors;
+    int64_t perRow = llvm::divideCeilSigned(layout.rowWidth, kLanes);
     if (v < perRow)
-      return layout.rows * (ceilDiv(perRow, v) * v - perRow);
+      return layout.rows * (llvm::divideCeilSigned(perRow, v) * v - perRow);
     if (v % perRow)
       return std::nullopt;
     int64_t rowsPerTile = std::min(layout.rows, v / perRow);
-    return (ceilDiv(layout.rows, rowsPerTile) * rowsPerTile - layout.rows) *
+    return (llvm::divideCeilSigned(layout.rows, rowsPerTile) * rowsPerTile -
+            layout.rows) *
            perRow;
   };
   // Activation vectors per tile: the fewest padded vectors; ties go to the
@@ -81,8 +82,8 @@ int64_t sparsity::getPatternFmas(const GemmGeometry &geo, int64_t nonZeros) {
   // The code is emitted once per distinct activation tile: the full tiles
   // of V vectors, and a last one when it is shorter or partial.
   int64_t V = getX86Tiling(geo).sparseVecs;
-  int64_t vectors = ceilDiv(geo.m, kLanes);
-  int64_t lastVecs = vectors - (ceilDiv(vectors, V) - 1) * V;
+  int64_t vectors = llvm::divideCeilSigned(geo.m, kLanes);
+  int64_t lastVecs = vectors - (llvm::divideCeilSigned(vectors, V) - 1) * V;
   int64_t perNonZero = V;
   if (vectors > V && (lastVecs != V || geo.m % kLanes != 0))
     perNonZero += lastVecs;

@@ -1,38 +1,27 @@
 //===- LinalgToNpuRef.cpp - weight layers to npu_ref.gemm -----------------===//
 //
-// Part of sparsity-mlir. `--sparsity-lower`: every weight layer planned for
-// an npu-ref target becomes host-side im2col, one `npu_ref.gemm` with its
-// weights packed at compile time, and the write-back into the layer's output
-// layout plus its initial value. docs/npu-ref-dialect.md describes the
-// produced IR.
+// Part of sparsity-mlir. The npu-ref backend of `--sparsity-lower`: every
+// weight layer planned for an npu-ref target becomes host-side im2col, one
+// `npu_ref.gemm` with its weights packed at compile time, and the write-back
+// into the layer's output layout plus its initial value.
+// docs/npu-ref-dialect.md describes the produced IR.
 //
 //===----------------------------------------------------------------------===//
 
-#include "LayerLowering.h"
-#include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
-#include "sparsity-mlir/Conversion/Passes.h"
-#include "sparsity-mlir/CostModel/CostModel.h"
+#include "sparsity-mlir/Conversion/LinalgToNpuRef/LinalgToNpuRef.h"
 #include "sparsity-mlir/Dialect/NpuRef/IR/NpuRefOps.h"
-#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Target/NpuRef.h"
-#include "sparsity-mlir/Target/TargetDescription.h"
-#include "sparsity-mlir/Target/X86.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SetVector.h"
-
-namespace mlir {
-namespace sparsity {
-#define GEN_PASS_DEF_SPARSITYLOWERPASS
-#include "sparsity-mlir/Conversion/Passes.h.inc"
-} // namespace sparsity
-} // namespace mlir
 
 using namespace mlir;
 using namespace mlir::sparsity;
@@ -173,151 +162,16 @@ struct LowerLayerPattern
   NpuRefParams params;
   int64_t inlineLimit;
 };
-
-struct SparsityLowerPass
-    : public sparsity::impl::SparsityLowerPassBase<SparsityLowerPass> {
-  using SparsityLowerPassBase::SparsityLowerPassBase;
-
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    MLIRContext *ctx = &getContext();
-    std::string error;
-    FailureOr<TargetDescription> target =
-        resolveTarget(targetSpec, module, error);
-    if (failed(target)) {
-      // At the module's location, not on the module: an op's diagnostic
-      // prints the whole op under -mlir-print-op-on-diagnostic.
-      mlir::emitError(module.getLoc()) << "sparsity-lower: " << error;
-      return signalPassFailure();
-    }
-    bool x86 = target->kind == TargetKind::X86AVX512;
-    if (inlineLimit < 0) {
-      mlir::emitError(module.getLoc())
-          << "sparsity-lower: inline-limit must not be negative";
-      return signalPassFailure();
-    }
-
-    // Decide every layer before rewriting anything, so that an error leaves
-    // the module as it was.
-    const OpSparsityAnalysis &analysis = getAnalysis<OpSparsityAnalysis>();
-    llvm::DenseMap<Operation *, LayerLowering> plans;
-    bool hadError = false;
-    for (const LayerInfo &layer : analysis.getLayers()) {
-      Operation *op = layer.op;
-      std::string impl = kDenseImpl.str();
-      auto planAttr =
-          dyn_cast_or_null<PlanAttr>(op->getAttr(PlanAttr::getAttrName()));
-      FailureOr<std::optional<std::string>> user =
-          getUserOverride(op, *target, "sparsity-lower");
-      if (failed(user)) {
-        hadError = true;
-        continue;
-      }
-      if (*user) {
-        impl = **user;
-      } else if (Attribute attr = op->getAttr(PlanAttr::getAttrName())) {
-        auto plan = dyn_cast<PlanAttr>(attr);
-        if (!plan) {
-          op->emitError() << "sparsity-lower: " << PlanAttr::getAttrName()
-                          << " must be a #sparsity.plan, got " << attr;
-          hadError = true;
-          continue;
-        }
-        if (plan.getTarget().getValue() != target->name) {
-          emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
-                                   << "' left as it is: planned for target '"
-                                   << plan.getTarget().getValue() << "', not '"
-                                   << target->name << "'";
-          continue;
-        }
-        impl = plan.getChoice().getValue().str();
-      }
-      bool known = x86 ? symbolizeX86Impl(impl).has_value()
-                       : symbolizeNpuRefMode(impl).has_value();
-      if (!known) {
-        emitRemark(op->getLoc())
-            << "sparsity-lower: layer '" << layer.name
-            << "' left as it is: implementation '" << impl << "' has no "
-            << stringifyTargetKind(target->kind)
-            << (x86 ? " kernel" : " instruction");
-        continue;
-      }
-      std::string whyNot;
-      FailureOr<LayerLowering> plan = planLayer(layer, whyNot);
-      if (failed(plan)) {
-        emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
-                                 << "' left as it is: " << whyNot;
-        continue;
-      }
-      plan->impl = impl;
-      if (x86) {
-        int64_t nonZeros =
-            llvm::count_if(plan->weights, [](float w) { return w != 0.0f; });
-        std::string why = whyX86ImplNotApplicable(
-            plan->geometry, *symbolizeX86Impl(impl), nonZeros, target->x86);
-        if (!why.empty()) {
-          emitRemark(op->getLoc()) << "sparsity-lower: layer '" << layer.name
-                                   << "' lowered as dense: " << why;
-          plan->impl = kDenseImpl.str();
-        }
-      }
-      if (planAttr && planAttr.getTarget().getValue() == target->name)
-        plan->predictedUs = planAttr.getPredicted(impl);
-      plans.try_emplace(op, std::move(*plan));
-    }
-    for (const UncountedOp &uncounted : analysis.getUncounted())
-      emitRemark(uncounted.op->getLoc())
-          << "sparsity-lower: '" << uncounted.name
-          << "' left as it is: not a weight layer (" << uncounted.reason << ")";
-    if (hadError)
-      return signalPassFailure();
-
-    if (x86) {
-      // Program order, so that kernel names follow the layers.
-      SmallVector<Operation *> order;
-      module.walk([&](Operation *op) {
-        if (plans.count(op))
-          order.push_back(op);
-      });
-      IRRewriter rewriter(ctx);
-      for (Operation *op : order) {
-        std::string kernel;
-        rewriter.setInsertionPoint(op);
-        if (failed(lowerLayerToX86(rewriter, cast<linalg::LinalgOp>(op),
-                                   plans.find(op)->second, target->x86,
-                                   inlineLimit, kernel)))
-          return signalPassFailure();
-      }
-    } else {
-      ConversionTarget conversionTarget(*ctx);
-      conversionTarget.markUnknownOpDynamicallyLegal(
-          [&](Operation *op) { return !plans.count(op); });
-      RewritePatternSet patterns(ctx);
-      patterns.add<LowerLayerPattern>(ctx, plans, target->npuRef, inlineLimit);
-      if (failed(applyPartialConversion(module, conversionTarget,
-                                        std::move(patterns))))
-        return signalPassFailure();
-    }
-
-    // The weight constants (and their identity views) nothing reads any
-    // more; a constant shared by several layers goes once all are lowered.
-    llvm::SetVector<Operation *> weightOps;
-    for (auto &entry : plans)
-      for (Operation *weightOp : llvm::reverse(entry.second.weightOps))
-        weightOps.insert(weightOp);
-    SmallVector<Operation *> pending = weightOps.takeVector();
-    for (bool erased = true; erased;) {
-      erased = false;
-      for (Operation *&weightOp : pending) {
-        if (weightOp && weightOp->use_empty()) {
-          weightOp->erase();
-          weightOp = nullptr;
-          erased = true;
-        }
-      }
-    }
-    module->setAttr(getTargetAttrName(), toDictionaryAttr(*target, ctx));
-  }
-};
-
 } // namespace
+
+LogicalResult sparsity::lowerLayersToNpuRef(
+    ModuleOp module, const llvm::DenseMap<Operation *, LayerLowering> &plans,
+    const NpuRefParams &params, int64_t inlineLimit) {
+  MLIRContext *ctx = module.getContext();
+  ConversionTarget conversionTarget(*ctx);
+  conversionTarget.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return !plans.count(op); });
+  RewritePatternSet patterns(ctx);
+  patterns.add<LowerLayerPattern>(ctx, plans, params, inlineLimit);
+  return applyPartialConversion(module, conversionTarget, std::move(patterns));
+}

@@ -4,9 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LayerLowering.h"
-
-#include "sparsity-mlir/CostModel/X86ActLayout.h"
+#include "sparsity-mlir/Conversion/Utils/LayerLowering.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

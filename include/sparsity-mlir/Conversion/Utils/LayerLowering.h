@@ -7,11 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SPARSITY_MLIR_LIB_CONVERSION_LAYERLOWERING_H
-#define SPARSITY_MLIR_LIB_CONVERSION_LAYERLOWERING_H
+#ifndef SPARSITY_MLIR_CONVERSION_UTILS_LAYERLOWERING_H
+#define SPARSITY_MLIR_CONVERSION_UTILS_LAYERLOWERING_H
 
+#include "sparsity-mlir/Analysis/LayerForm.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
-#include "sparsity-mlir/CostModel/CostModel.h"
 #include "sparsity-mlir/Target/NpuRef.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
 
@@ -68,15 +68,7 @@ AffineExpr linearize(MLIRContext *ctx, ArrayRef<unsigned> loops,
                      ArrayRef<int64_t> loopSizes,
                      llvm::function_ref<unsigned(unsigned)> dimOf);
 
-/// Replaces `op` (planned as `plan`, with `plan.impl` an applicable x86
-/// implementation) by a call of a generated kernel function named
-/// `kernelName` (unique in the module).
-LogicalResult lowerLayerToX86(RewriterBase &rewriter, linalg::LinalgOp op,
-                              const LayerLowering &plan,
-                              const X86Params &params, int64_t inlineLimit,
-                              std::string &kernelName);
-
 } // namespace sparsity
 } // namespace mlir
 
-#endif // SPARSITY_MLIR_LIB_CONVERSION_LAYERLOWERING_H
+#endif // SPARSITY_MLIR_CONVERSION_UTILS_LAYERLOWERING_H
