@@ -256,3 +256,16 @@ func.func @annotate_empty(%w: tensor<4xf32>) -> tensor<4xf32> {
 func.func private @plan() attributes {
   p = #sparsity.plan<target = "npu-ref-g8", choice = "zskip", candidates = {dense = 1.5 : f64, zskip = 0.75 : f64}, override = false>,
   q = #sparsity.plan<target = "x", choice = "dense", candidates = {dense = 0.0 : f64}, override = true>}
+
+// -----
+
+// The dialect's discardable attributes, as --sparsity-plan writes them and
+// as a user writes sparsity.impl, verify and print back unchanged.
+// CHECK-LABEL: module attributes {sparsity.target = {{.*}}kind = "x86-avx512", {{.*}}name = "x86-avx512"
+// CHECK: linalg.matmul {sparsity.impl = "csr", sparsity.plan = #sparsity.plan<target = "x86-avx512", choice = "csr", candidates = {csr = 1.000000e+00 : f64, dense = 2.000000e+00 : f64}>}
+module attributes {sparsity.target = {csr = {direct_ns_per_fma = 0.817 : f64, ns_per_fma = 0.635 : f64, ns_per_row = 0.01 : f64}, dense = {gflops = 139.7 : f64}, kind = "x86-avx512", layer_us = 1.342 : f64, memory = {gb_per_s = 21.6 : f64, stage_ns_per_element = 0.303 : f64}, name = "x86-avx512", narrow = {bitmap_decode = "expandload", bitmap_ns_per_chunk = 1.239 : f64, dense_ns_per_chunk = 0.56 : f64}, pattern = {ns_per_fma = 1.297 : f64}, pattern_max_fmas = 65536 : i64}} {
+  func.func @planned(%a: tensor<3x4xf32>, %b: tensor<4x2xf32>, %c: tensor<3x2xf32>) -> tensor<3x2xf32> {
+    %0 = linalg.matmul {sparsity.impl = "csr", sparsity.plan = #sparsity.plan<target = "x86-avx512", choice = "csr", candidates = {csr = 1.0 : f64, dense = 2.0 : f64}>} ins(%a, %b : tensor<3x4xf32>, tensor<4x2xf32>) outs(%c : tensor<3x2xf32>) -> tensor<3x2xf32>
+    return %0 : tensor<3x2xf32>
+  }
+}

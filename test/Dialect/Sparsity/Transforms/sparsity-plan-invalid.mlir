@@ -25,13 +25,14 @@ module {
 
 // -----
 
-// expected-error@+1 {{sparsity-plan: the module's 'sparsity.target' attribute is not a dictionary}}
+// The dialect verifier checks a module's target before any pass runs.
+// expected-error@+1 {{the module's 'sparsity.target' attribute is not a dictionary}}
 module attributes {sparsity.target = "npu-ref-g8"} {
 }
 
 // -----
 
-// expected-error@+1 {{sparsity-plan: module attribute 'sparsity.target': field 'kind': missing}}
+// expected-error@+1 {{module attribute 'sparsity.target': field 'kind': missing}}
 module attributes {sparsity.target = {name = "x"}} {
 }
 
@@ -100,7 +101,7 @@ module attributes {sparsity.target = {name = "x", kind = "npu-ref", clock_ghz = 
     %z = arith.constant 0.0 : f32
     %e = tensor.empty() : tensor<2x4xf32>
     %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
-    // expected-error@+1 {{sparsity-plan: sparsity.impl = 3 : i64 is not an implementation of target 'x' (dense)}}
+    // expected-error@+1 {{sparsity.impl = 3 : i64 must be a string naming an implementation (e.g. "dense")}}
     %r = linalg.matmul {sparsity.impl = 3} ins(%x, %w : tensor<2x4xf32>, tensor<4x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
     return %r : tensor<2x4xf32>
   }

@@ -41,8 +41,22 @@ def Sparsity_Dialect : Dialect {
 
     The numbers this dialect carries feed the operation-saving sparsity
     analysis: a zero weight of layer `l` saves `uses(l)` multiply-accumulates.
+
+    Three discardable attributes belong to the dialect, and the verifier
+    checks them wherever they appear, before any pass reads them:
+
+    * `sparsity.plan` on a layer op: a `#sparsity.plan` (what
+      `--sparsity-plan` chose);
+    * `sparsity.impl` on a layer op: a string, the user's choice of
+      implementation (whether the target has it is checked by the pass that
+      knows the target);
+    * `sparsity.target` on the module: a dictionary that is a valid target
+      description (docs/targets.md).
+
+    Any other `sparsity.*` attribute is an error.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the attributes; defined next to their storage classes.
     void registerAttributes();
