@@ -37,12 +37,6 @@ bool mlir::sparsity::isContractionOrConvolution(linalg::LinalgOp op) {
   });
 }
 
-/// The position of loop `loop` among the results of `map` when it appears
-/// there as a plain dimension (the first such), or -1.
-static int64_t findPureDim(AffineMap map, unsigned loop) {
-  return findLoopInMap(map, loop);
-}
-
 FailureOr<WeightDimRoles>
 mlir::sparsity::getWeightDimRoles(linalg::LinalgOp op, OpOperand &weight,
                                   OpOperand *activation) {
@@ -57,9 +51,9 @@ mlir::sparsity::getWeightDimRoles(linalg::LinalgOp op, OpOperand &weight,
   WeightDimRoles roles;
   for (AffineExpr expr : weightMap.getResults()) {
     unsigned loop = cast<AffineDimExpr>(expr).getPosition();
-    int64_t resultDim = findPureDim(resultMap, loop);
+    int64_t resultDim = findLoopInMap(resultMap, loop);
     int64_t activationDim =
-        activationMap ? findPureDim(activationMap, loop) : -1;
+        activationMap ? findLoopInMap(activationMap, loop) : -1;
     roles.output.push_back(resultDim >= 0);
     roles.input.push_back(activationDim >= 0);
     roles.resultDim.push_back(resultDim);
@@ -559,7 +553,7 @@ void FunctionAnalyzer::classify(linalg::LinalgOp op) {
         if (!type)
           continue;
         AffineMap map = op.getMatchingIndexingMap(&operand);
-        int64_t dim = findPureDim(map, loop);
+        int64_t dim = findLoopInMap(map, loop);
         if (dim >= 0 && type.isDynamicDim(dim)) {
           os << " (dimension " << dim << " of operand #"
              << operand.getOperandNumber() << " is '?')";
@@ -694,9 +688,10 @@ void FunctionAnalyzer::forwardLayer(PendingLayer &layer) {
   AffineMap weightMap = op.getMatchingIndexingMap(layer.weight);
   for (auto [j, expr] : llvm::enumerate(resultMap.getResults())) {
     unsigned loop = cast<AffineDimExpr>(expr).getPosition();
-    if (findPureDim(weightMap, loop) >= 0 || !activationZero)
+    if (findLoopInMap(weightMap, loop) >= 0 || !activationZero)
       continue;
-    int64_t a = findPureDim(op.getMatchingIndexingMap(layer.activation), loop);
+    int64_t a =
+        findLoopInMap(op.getMatchingIndexingMap(layer.activation), loop);
     if (a >= 0)
       zero[j] |= (*activationZero)[a];
   }
@@ -747,9 +742,9 @@ void FunctionAnalyzer::backwardLayer(PendingLayer &layer) {
     AffineMap activationMap = op.getMatchingIndexingMap(layer.activation);
     for (auto [j, expr] : llvm::enumerate(resultMap.getResults())) {
       unsigned loop = cast<AffineDimExpr>(expr).getPosition();
-      if (findPureDim(weightMap, loop) >= 0)
+      if (findLoopInMap(weightMap, loop) >= 0)
         continue;
-      int64_t a = findPureDim(activationMap, loop);
+      int64_t a = findLoopInMap(activationMap, loop);
       if (a >= 0)
         activationIgnored[a] |= (*resultDead)[j];
     }
@@ -827,7 +822,7 @@ void FunctionAnalyzer::forwardElementwise(linalg::LinalgOp op) {
         view.used = op.payloadUsesValueFromOperand(&operand);
         view.scalar = getScalar(operand.get());
         if (auto type = dyn_cast<RankedTensorType>(operand.get().getType())) {
-          view.dim = findPureDim(op.getMatchingIndexingMap(&operand), loop);
+          view.dim = findLoopInMap(op.getMatchingIndexingMap(&operand), loop);
           view.zero = getZero(operand.get());
           view.zeroValue = getZeroAttr(type.getElementType());
         }
@@ -1041,8 +1036,8 @@ void FunctionAnalyzer::backwardElementwise(linalg::LinalgOp op) {
       for (OpOperand &init : op.getDpsInitsMutable()) {
         Value result = op->getResult(init.getOperandNumber() - numInputs);
         const Slices *dead = getDead(result);
-        int64_t j = findPureDim(op.getMatchingIndexingMap(&init),
-                                dimExpr.getPosition());
+        int64_t j = findLoopInMap(op.getMatchingIndexingMap(&init),
+                                  dimExpr.getPosition());
         if (!dead || j < 0) {
           bits.reset();
           break;

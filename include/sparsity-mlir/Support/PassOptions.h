@@ -62,17 +62,19 @@ std::optional<E> symbolizeOptionEnum(StringRef name, std::string &error) {
   return std::nullopt;
 }
 
-/// The llvm::cl parser of an enum with OptionEnumTraits: pass options of
-/// type E use it once `llvm::cl::parser<E>` derives from it.
-template <typename E>
-class EnumOptionParser : public llvm::cl::basic_parser<E> {
+/// What the llvm::cl parsers of typed options share: `Derived` provides
+/// `static std::optional<T> parseValue(StringRef, std::string &error)`; the
+/// option is parsed, and checked before MLIR parses the pass options, by
+/// that one function.
+template <typename T, typename Derived>
+class CheckedOptionParser : public llvm::cl::basic_parser<T> {
 public:
-  using llvm::cl::basic_parser<E>::basic_parser;
+  using llvm::cl::basic_parser<T>::basic_parser;
 
   /// Parses `arg`; true (after reporting on `option`) on error.
-  bool parse(llvm::cl::Option &option, StringRef, StringRef arg, E &value) {
+  bool parse(llvm::cl::Option &option, StringRef, StringRef arg, T &value) {
     std::string error;
-    std::optional<E> parsed = symbolizeOptionEnum<E>(arg, error);
+    std::optional<T> parsed = Derived::parseValue(arg, error);
     if (!parsed)
       return option.error(error);
     value = *parsed;
@@ -82,16 +84,29 @@ public:
   /// The parse error of `arg`, or "" when it is valid.
   static std::string check(StringRef arg) {
     std::string error;
-    (void)symbolizeOptionEnum<E>(arg, error);
+    (void)Derived::parseValue(arg, error);
     return error;
+  }
+
+  StringRef getValueName() const override { return "value"; }
+};
+
+/// The llvm::cl parser of an enum with OptionEnumTraits: pass options of
+/// type E use it once `llvm::cl::parser<E>` derives from it.
+template <typename E>
+class EnumOptionParser : public CheckedOptionParser<E, EnumOptionParser<E>> {
+public:
+  using CheckedOptionParser<E, EnumOptionParser<E>>::CheckedOptionParser;
+
+  /// The value named `arg`, or std::nullopt with the valid names in `error`.
+  static std::optional<E> parseValue(StringRef arg, std::string &error) {
+    return symbolizeOptionEnum<E>(arg, error);
   }
 
   /// The name of `value`, for printed pipelines.
   static void print(raw_ostream &os, E value) {
     os << stringifyOptionEnum(value);
   }
-
-  StringRef getValueName() const override { return "value"; }
 
   /// Prints the value and its default (`--help-list` style).
   void printOptionDiff(const llvm::cl::Option &option, E value,
@@ -111,31 +126,17 @@ public:
 /// &) const`: pass options of type T use it once `llvm::cl::parser<T>`
 /// derives from it.
 template <typename T>
-class ValueOptionParser : public llvm::cl::basic_parser<T> {
+class ValueOptionParser : public CheckedOptionParser<T, ValueOptionParser<T>> {
 public:
-  using llvm::cl::basic_parser<T>::basic_parser;
+  using CheckedOptionParser<T, ValueOptionParser<T>>::CheckedOptionParser;
 
-  /// Parses `arg`; true (after reporting on `option`) on error.
-  bool parse(llvm::cl::Option &option, StringRef, StringRef arg, T &value) {
-    std::string error;
-    std::optional<T> parsed = T::parse(arg, error);
-    if (!parsed)
-      return option.error(error);
-    value = *parsed;
-    return false;
-  }
-
-  /// The parse error of `arg`, or "" when it is valid.
-  static std::string check(StringRef arg) {
-    std::string error;
-    (void)T::parse(arg, error);
-    return error;
+  /// The value `arg` spells, or std::nullopt with the reason in `error`.
+  static std::optional<T> parseValue(StringRef arg, std::string &error) {
+    return T::parse(arg, error);
   }
 
   /// The value as its option text, for printed pipelines.
   static void print(raw_ostream &os, const T &value) { value.print(os); }
-
-  StringRef getValueName() const override { return "value"; }
 
   /// Prints the value (`--help-list` style).
   void printOptionDiff(const llvm::cl::Option &option, const T &value,
