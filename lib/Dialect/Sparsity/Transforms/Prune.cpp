@@ -1145,9 +1145,9 @@ double SparsityPrunePass::predictSelection(ModuleOp module,
   });
   {
     OpSparsityAnalysis pruned(*copy);
-    StructuredFold fold(pruned, /*foldConstants=*/true);
+    ChannelGroups fold(pruned, /*foldConstants=*/true);
     if (fold.getRemovedChannels() > 0)
-      (void)fold.apply(*copy);
+      (void)applyChannelGroups(fold, *copy);
   }
   double us = 0;
   OpSparsityAnalysis folded(*copy);

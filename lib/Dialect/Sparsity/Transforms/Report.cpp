@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsity-mlir/Analysis/ChannelGroups.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
 #include "sparsity-mlir/Dialect/Sparsity/IR/SparsityAttrs.h"
 #include "sparsity-mlir/Dialect/Sparsity/Transforms/Passes.h"
-#include "sparsity-mlir/Dialect/Sparsity/Transforms/StructuredFold.h"
 #include "sparsity-mlir/Support/PassOptions.h"
 #include "sparsity-mlir/Target/TargetDescription.h"
 
@@ -146,7 +146,7 @@ static void writePredicted(llvm::json::OStream &json,
 }
 
 static std::string renderJSON(const OpSparsityAnalysis &analysis,
-                              const StructuredFold &fold) {
+                              const ChannelGroups &fold) {
   const SparsityTotals &totals = analysis.getTotals();
   int64_t foldable = 0;
   for (const LayerInfo &layer : analysis.getLayers())
@@ -396,7 +396,7 @@ struct SparsityReportPass
     switch (format) {
     case ReportFormat::Json:
       render = [](const OpSparsityAnalysis &analysis) {
-        return renderJSON(analysis, StructuredFold(analysis));
+        return renderJSON(analysis, ChannelGroups(analysis));
       };
       break;
     case ReportFormat::Csv:
