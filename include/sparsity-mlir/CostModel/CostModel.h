@@ -78,7 +78,7 @@ std::optional<CandidateCost> predictX86(const GemmGeometry &geometry,
 
 /// Every candidate the target has for the layer, dense first (x86-avx512:
 /// only those that apply to it). `layout`: how the x86-avx512 kernels read
-/// the activation (getX86ActLayout in LayerLayout.h).
+/// the activation (getX86ActLayout in CostModel/X86ActLayout.h).
 std::vector<CandidateCost> predictCandidates(const TargetDescription &target,
                                              const GemmGeometry &geometry,
                                              const WeightGroupStats &stats,
