@@ -391,14 +391,15 @@ int sparsity::calibrate::calibrateMain() {
         return failure(*l, "running");
   if (verbose)
     for (Layer *l : layers)
-      llvm::errs() << llvm::formatv("  {0,-8} {1}x{2}x{3}{4} s={5:f2}: "
-                                    "{6:f4} ms\n",
-                                    l->impl, l->m, l->k, l->n,
-                                    l->side               ? " (3x3 conv)"
-                                    : l->permute          ? " (permute)"
-                                    : l->impl == "bitmap" ? " (expandload)"
-                                                          : "",
-                                    l->sparsity, l->ms);
+      llvm::errs() << llvm::formatv(
+          "  {0,-8} {1}x{2}x{3}{4} s={5:f2}: "
+          "{6:f4} ms\n",
+          l->impl, l->m, l->k, l->n,
+          l->side                                        ? " (3x3 conv)"
+          : l->permute                                   ? " (permute)"
+          : symbolizeX86Impl(l->impl) == X86Impl::Bitmap ? " (expandload)"
+                                                         : "",
+          l->sparsity, l->ms);
 
   const int64_t lanes = kX86Lanes;
   auto ns = [](const Layer &l) { return l.ms * 1e6; };
