@@ -7,6 +7,7 @@
 #include "sparsity-mlir/Analysis/LayerForm.h"
 #include "sparsity-mlir/Analysis/ElementMask.h"
 #include "sparsity-mlir/Analysis/OpSparsityAnalysis.h"
+#include "sparsity-mlir/Dialect/Sparsity/IR/SparsityOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -74,9 +75,8 @@ sparsity::readLayerWeightMatrix(const LayerInfo &layer, const LayerGemm &gemm,
   // Casts, annotations and reshapes keep the elements in row-major order,
   // so the constant's payload is the weight as the layer sees it.
   for (Operation *view : layer.weightChain)
-    if (!isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
-            view) &&
-        view->getName().getStringRef() != "sparsity.annotate") {
+    if (!isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+             AnnotateOp>(view)) {
       whyNot = "the weight reaches the layer through '" +
                view->getName().getStringRef().str() +
                "', which reorders its elements";

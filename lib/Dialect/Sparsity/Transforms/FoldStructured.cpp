@@ -51,7 +51,7 @@ struct Rewriter {
 };
 
 /// Writes `value`, rounded to `type` (a float type), to `out`.
-static void writeFloat(FloatType type, double value, char *out) {
+void writeFloat(FloatType type, double value, char *out) {
   APFloat converted(value);
   bool lost = false;
   converted.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
